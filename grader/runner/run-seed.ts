@@ -1,0 +1,147 @@
+/**
+ * Runs one test on one seed, in whatever process calls it (a worker in a grading run, the test
+ * process in the repo's own tests). Turns every way a run can end into a `SeedResult`.
+ */
+import fc from "fast-check";
+import { SimulationError, Violation, type Where } from "../sim/errors.js";
+import { describeFault, type FaultSchedule } from "../sim/faults.js";
+import { Simulation } from "../sim/simulation.js";
+import { serializeTrace, type TraceEvent } from "../sim/trace.js";
+import type { LabSuite, LabTest, TestContext } from "./suite.js";
+import { explainError } from "./explain-error.js";
+
+export interface SeedResult {
+  seed: number;
+  passed: boolean;
+  /** What went wrong, in the lab's terms (with time and node where known). */
+  message?: string;
+  time?: number;
+  node?: string;
+  /** The serialized trace, when one was asked for. */
+  trace?: string;
+}
+
+export interface RunSeedOptions {
+  /** Record and return the trace of the run (of the last simulation the test created). */
+  trace?: boolean;
+  /** Folder of the implementation, so stack traces can point into the learner's own files. */
+  implDir?: string;
+  /** Detector for promises created by lab code (the runner supplies one; see promise-watch.ts). */
+  watchPromises?: (onPromise: () => void) => () => void;
+  /** Most scenario re-runs spent shrinking a failing fault schedule. */
+  shrinkBudget?: number;
+}
+
+export function runSeed<Impl>(
+  suite: LabSuite<Impl>,
+  test: LabTest<Impl>,
+  impl: Impl,
+  seed: number,
+  options: RunSeedOptions = {},
+): SeedResult {
+  let events: TraceEvent[] = [];
+  let lastSim: Simulation | null = null;
+  let faults: FaultSchedule | undefined;
+
+  const t: TestContext = {
+    seed,
+    simulation(simOptions = {}) {
+      const sim = new Simulation({
+        ...simOptions,
+        seed,
+        ...(options.watchPromises ? { watchPromises: options.watchPromises } : {}),
+      });
+      lastSim = sim;
+      events = [];
+      if (options.trace) {
+        const sink = events;
+        sim.listen((e) => sink.push(e));
+      }
+      return sim;
+    },
+    fail(message: string, where: Where = {}): never {
+      throw new Violation(message, { time: where.time ?? lastSim?.now, ...(where.node ? { node: where.node } : {}) });
+    },
+    withGeneratedFaults(arbitrary, scenario) {
+      const first = fc.sample(arbitrary, { seed, numRuns: 1 })[0] as FaultSchedule;
+      const failure = attempt(() => scenario(first));
+      if (failure === null) return;
+      const smallest = shrink(arbitrary, scenario, seed, options.shrinkBudget ?? 150) ?? first;
+      faults = smallest;
+      const again = attempt(() => scenario(smallest));
+      const error = again ?? failure;
+      const schedule = smallest.length === 0 ? "  (no faults at all)" : smallest.map((f) => `  ${describeFault(f)}`).join("\n");
+      const shrunk = smallest.length < first.length ? ` (shrunk from ${first.length} faults)` : "";
+      throw annotate(error, `\nFault schedule that still fails${shrunk}:\n${schedule}`);
+    },
+  };
+
+  let result: SeedResult;
+  try {
+    test.run(impl, t);
+    result = { seed, passed: true };
+  } catch (error) {
+    const explained = explainError(error, options.implDir);
+    result = { seed, passed: false, message: explained.message };
+    if (explained.time !== undefined) result.time = explained.time;
+    if (explained.node !== undefined) result.node = explained.node;
+  }
+  if (options.trace) {
+    const header = {
+      format: "ds-course-trace" as const,
+      version: 1 as const,
+      lab: suite.lab,
+      test: test.id,
+      seed,
+      nodes: (lastSim as Simulation | null)?.nodeIds ?? [],
+      ...(result.passed ? {} : { failure: { message: result.message ?? "", time: result.time, node: result.node } }),
+      ...(faults ? { faults: faults as never } : {}),
+      ...((lastSim as Simulation | null)?.choices.length ? { choices: (lastSim as unknown as Simulation).choices } : {}),
+    };
+    result.trace = serializeTrace(header, events);
+  }
+  return result;
+}
+
+function attempt(fn: () => void): unknown {
+  try {
+    fn();
+    return null;
+  } catch (error) {
+    return error ?? new Error("threw undefined");
+  }
+}
+
+/** Asks fast-check for the smallest schedule that still fails, within a budget of re-runs. */
+function shrink(
+  arbitrary: fc.Arbitrary<FaultSchedule>,
+  scenario: (schedule: FaultSchedule) => void,
+  seed: number,
+  budget: number,
+): FaultSchedule | undefined {
+  let runs = 0;
+  const outcome = fc.check(
+    fc.property(arbitrary, (schedule) => {
+      // Past the budget, report "passes" so that fast-check stops shrinking where it is.
+      if (++runs > budget) return true;
+      return attempt(() => scenario(schedule)) === null;
+    }),
+    { seed, numRuns: 1 },
+  );
+  return outcome.counterexample?.[0];
+}
+
+function annotate(error: unknown, extra: string): unknown {
+  if (error instanceof SimulationError) {
+    const copy = new (error.constructor as typeof SimulationError)(error.message + extra, {
+      ...(error.time !== undefined ? { time: error.time } : {}),
+      ...(error.node !== undefined ? { node: error.node } : {}),
+    }, { cause: error.cause });
+    return copy;
+  }
+  if (error instanceof Error) {
+    error.message += extra;
+    return error;
+  }
+  return new Error(String(error) + extra);
+}

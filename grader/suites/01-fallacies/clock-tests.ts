@@ -1,0 +1,230 @@
+/**
+ * Part A: Lamport and vector clocks. Properties of each operation, then the real test: in a
+ * simulated run, timestamps must agree with the happens-before relation the grader derives from
+ * what was actually sent and received.
+ */
+import fc from "fast-check";
+import type { Json, NodeContext, NodeId } from "../../sim/api.js";
+import { HappensBefore } from "../../check/happens-before.js";
+import type { Simulation } from "../../sim/simulation.js";
+import type { LabTest, TestContext } from "../../runner/suite.js";
+import { checkProperty } from "../shared/property.js";
+import type { Lab1, LamportStamp, Ordering, VectorTimestamp } from "./interface.js";
+
+const NODES = ["n1", "n2", "n3", "n4"];
+
+// ------------------------------------------------------------------ a recorded run
+
+type Kind = "local" | "send" | "receive";
+
+interface Recorded {
+  index: number;
+  node: NodeId;
+  kind: Kind;
+  at: number;
+  sentBy?: number;
+  lamport: number;
+  vector: VectorTimestamp;
+  /** The vector as JSON when it was returned, to catch snapshots that change later. */
+  vectorText: string;
+}
+
+/**
+ * Four nodes each perform 25 events (local steps and sends to random peers) at random moments,
+ * over a network that reorders and duplicates; every event and every receive is stamped by the
+ * learner's clocks. Returns the events in the order they happened.
+ */
+function recordRun(impl: Lab1, t: TestContext): { events: Recorded[]; sim: Simulation } {
+  const sim = t.simulation({ network: { latency: { kind: "uniform", minMs: 1, maxMs: 60 }, duplicate: 0.1 } });
+  const events: Recorded[] = [];
+  const record = (node: NodeId, kind: Kind, lamport: number, vector: VectorTimestamp, sentBy?: number): number => {
+    const index = events.length;
+    if (typeof lamport !== "number") t.fail(`LamportClock.${kind === "local" ? "tick" : kind}() on ${node} returned ${String(lamport)} instead of a number`);
+    if (vector === null || typeof vector !== "object") t.fail(`VectorClock.${kind === "local" ? "tick" : kind}() on ${node} returned ${String(vector)} instead of a timestamp`);
+    events.push({ index, node, kind, at: sim.now, lamport, vector, vectorText: JSON.stringify(vector), ...(sentBy !== undefined ? { sentBy } : {}) });
+    return index;
+  };
+  for (const id of NODES) {
+    sim.addNode(id, (ctx: NodeContext) => {
+      const lamport = new impl.LamportClock(id);
+      const vector = new impl.VectorClock(id);
+      let left = 25;
+      const step = () => {
+        if (left-- <= 0) return;
+        if (ctx.random() < 0.3) {
+          record(id, "local", lamport.tick(), vector.tick());
+        } else {
+          const to = ctx.peers[Math.floor(ctx.random() * ctx.peers.length)] as NodeId;
+          const l = lamport.send();
+          const v = vector.send();
+          const index = record(id, "send", l, v);
+          ctx.send(to, { event: index, lamport: l, vector: v as Json });
+        }
+        ctx.setTimer(1 + Math.floor(ctx.random() * 30));
+      };
+      return {
+        onStart: () => void ctx.setTimer(Math.floor(ctx.random() * 10)),
+        onTimer: step,
+        onMessage(_from: NodeId, msg: Json) {
+          const m = msg as { event: number; lamport: number; vector: VectorTimestamp };
+          record(id, "receive", lamport.receive(m.lamport), vector.receive(m.vector), m.event);
+        },
+      };
+    });
+  }
+  sim.start();
+  sim.run();
+  return { events, sim };
+}
+
+function describe(e: Recorded): string {
+  const what = e.kind === "local" ? "a local event" : e.kind === "send" ? "a send" : `the receipt of event ${e.sentBy}`;
+  return `event ${e.index} (${what} on ${e.node} at t=${e.at}ms)`;
+}
+
+// ------------------------------------------------------------------ reference definitions
+
+function trueOrdering(a: VectorTimestamp, b: VectorTimestamp): Ordering {
+  let less = false;
+  let more = false;
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const x = a[k] ?? 0;
+    const y = b[k] ?? 0;
+    if (x < y) less = true;
+    if (x > y) more = true;
+  }
+  return less && more ? "concurrent" : less ? "before" : more ? "after" : "equal";
+}
+
+const vectorArb = fc.dictionary(fc.constantFrom(...NODES), fc.integer({ min: 0, max: 4 }), { maxKeys: 4 });
+const show = (v: VectorTimestamp) => JSON.stringify(v);
+
+// ------------------------------------------------------------------ the tests
+
+export const clockTests: LabTest<Lab1>[] = [
+  {
+    id: "lamport-rules",
+    part: "A",
+    name: "Lamport clock: every event advances the clock; a receive is later than the stamp it carries",
+    points: 5,
+    run(impl, t) {
+      type Op = { op: "tick" } | { op: "send" } | { op: "receive"; remote: number };
+      const ops = fc.array(
+        fc.oneof(fc.constant<Op>({ op: "tick" }), fc.constant<Op>({ op: "send" }), fc.integer({ min: 0, max: 50 }).map((remote): Op => ({ op: "receive", remote }))),
+        { minLength: 1, maxLength: 30 },
+      );
+      checkProperty(t, ops, (list) => {
+        const clock = new impl.LamportClock("n1");
+        if (clock.time !== 0) return `a new LamportClock has time ${clock.time}; it should start at 0`;
+        let previous = 0;
+        const done: string[] = [];
+        for (const o of list) {
+          const value = o.op === "receive" ? clock.receive(o.remote) : clock[o.op]();
+          const call = o.op === "receive" ? `receive(${o.remote})` : `${o.op}()`;
+          done.push(call);
+          const after = `after ${done.join(", ")}`;
+          if (value !== clock.time) return `${after}: ${call} returned ${value} but clock.time is ${clock.time}; they should agree`;
+          if (!(value > previous)) return `${after}: ${call} returned ${value}, not later than the previous value ${previous}; every event must advance the clock`;
+          if (o.op === "receive" && !(value > o.remote)) {
+            return `${after}: ${call} returned ${value}, but a receive must be later than the timestamp the message carries (${o.remote})`;
+          }
+          if (o.op === "receive" && value !== Math.max(previous, o.remote) + 1) {
+            return `${after}: ${call} returned ${value}; Lamport's rule gives max(${previous}, ${o.remote}) + 1 = ${Math.max(previous, o.remote) + 1}`;
+          }
+          if (o.op !== "receive" && value !== previous + 1) return `${after}: ${call} returned ${value}; a local event or send adds 1 (expected ${previous + 1})`;
+          previous = value;
+        }
+        return null;
+      });
+    },
+  },
+  {
+    id: "lamport-happens-before",
+    part: "A",
+    name: "Lamport clock: if a happens before b then L(a) < L(b), in a simulated run",
+    points: 7,
+    run(impl, t) {
+      const { events } = recordRun(impl, t);
+      const hb = new HappensBefore(events);
+      for (const b of events) {
+        for (const a of events) {
+          if (hb.before(a.index, b.index) && !(a.lamport < b.lamport)) {
+            t.fail(`${describe(a)} happens before ${describe(b)}, but their Lamport times are ${a.lamport} and ${b.lamport}: the clock condition needs ${a.lamport} < ${b.lamport}`, { time: b.at, node: b.node });
+          }
+        }
+      }
+    },
+  },
+  {
+    id: "lamport-total-order",
+    part: "A",
+    name: "Lamport stamps: compareLamport is a total order (time, then node id) that respects happens-before",
+    points: 5,
+    run(impl, t) {
+      const stamp = fc.record({ time: fc.integer({ min: 0, max: 5 }), node: fc.constantFrom(...NODES) });
+      const sign = (x: number) => (x < 0 ? -1 : x > 0 ? 1 : 0);
+      const expected = (a: LamportStamp, b: LamportStamp) => (a.time !== b.time ? sign(a.time - b.time) : a.node < b.node ? -1 : a.node > b.node ? 1 : 0);
+      checkProperty(t, fc.tuple(stamp, stamp), ([a, b]) => {
+        const got = impl.compareLamport(a, b);
+        if (typeof got !== "number" || Number.isNaN(got)) return `compareLamport(${JSON.stringify(a)}, ${JSON.stringify(b)}) returned ${String(got)}, not a number`;
+        const want = expected(a, b);
+        if (sign(got) === want) return null;
+        const meaning = want < 0 ? "negative (a first)" : want > 0 ? "positive (b first)" : "0 (the same stamp)";
+        return `compareLamport(${JSON.stringify(a)}, ${JSON.stringify(b)}) returned ${got}; it should be ${meaning}: order by time, then break ties by node id`;
+      });
+      const { events } = recordRun(impl, t);
+      const hb = new HappensBefore(events);
+      for (const b of events) {
+        for (const a of events) {
+          if (a !== b && hb.before(a.index, b.index) && !(impl.compareLamport({ time: a.lamport, node: a.node }, { time: b.lamport, node: b.node }) < 0)) {
+            t.fail(`${describe(a)} happens before ${describe(b)}, but compareLamport does not order its stamp first`, { time: b.at, node: b.node });
+          }
+        }
+      }
+    },
+  },
+  {
+    id: "vector-compare-merge",
+    part: "A",
+    name: "Vector timestamps: compareVectors and mergeVectors (missing entries count as 0)",
+    points: 6,
+    run(impl, t) {
+      checkProperty(t, fc.tuple(vectorArb, vectorArb), ([a, b]) => {
+        const got = impl.compareVectors(a, b);
+        const want = trueOrdering(a, b);
+        if (got !== want) return `compareVectors(${show(a)}, ${show(b)}) returned ${JSON.stringify(got)}; the answer is "${want}" (a node missing from a timestamp counts as 0)`;
+        const merged = impl.mergeVectors(a, b);
+        for (const k of NODES) {
+          const want = Math.max(a[k] ?? 0, b[k] ?? 0);
+          if ((merged?.[k] ?? 0) !== want) return `mergeVectors(${show(a)}, ${show(b)}) returned ${show(merged)}; entry ${k} should be ${want} (the larger of the two)`;
+        }
+        return null;
+      }, 300);
+    },
+  },
+  {
+    id: "vector-happens-before",
+    part: "A",
+    name: "Vector clock: V(a) < V(b) exactly when a happens before b, in a simulated run",
+    points: 7,
+    run(impl, t) {
+      const { events } = recordRun(impl, t);
+      for (const e of events) {
+        if (JSON.stringify(e.vector) !== e.vectorText) {
+          t.fail(`the vector timestamp returned for ${describe(e)} was ${e.vectorText} but later became ${JSON.stringify(e.vector)}: return a copy, not the clock's own object`, { time: e.at, node: e.node });
+        }
+      }
+      const hb = new HappensBefore(events);
+      for (const b of events) {
+        for (const a of events) {
+          if (a === b) continue;
+          const order = trueOrdering(a.vector, b.vector);
+          const truth = hb.before(a.index, b.index) ? "before" : hb.before(b.index, a.index) ? "after" : "concurrent";
+          if (order !== truth) {
+            t.fail(`${describe(a)} and ${describe(b)} are ${truth === "concurrent" ? "concurrent" : `ordered (a happens ${truth} b)`}, but their vector timestamps ${show(a.vector)} and ${show(b.vector)} say "${order}"`, { time: b.at, node: b.node });
+          }
+        }
+      }
+    },
+  },
+];
