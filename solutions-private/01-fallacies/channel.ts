@@ -111,7 +111,7 @@ export class ReliableChannel implements ChannelNode {
     this.acknowledge(from, state);
   }
 
-  /** Acks cumulatively: everything below `next` has been delivered (early arrivals do not count). */
+  /** Acks cumulatively (everything below `next` is delivered) and selectively (the early arrivals held). */
   protected acknowledge(from: NodeId, state: Incoming): void {
     this.ctx.send(from, { type: "ack", inc: state.inc, next: state.next, early: [...state.early.keys()] });
   }

@@ -57,9 +57,10 @@ export class CausalChecker {
     for (const dep of b.past) {
       if (!mine.has(dep)) {
         const d = this.byToken.get(dep) as Broadcast;
+        const own = d.origin === at ? ` (${d.name} is ${at}'s own broadcast: a node must deliver its own broadcasts too)` : "";
         fail(
           `${at} delivered broadcast ${b.name} at t=${now}ms before ${d.name}, which ${b.origin} had delivered before broadcasting ${b.name}: ` +
-            `${b.name} causally depends on ${d.name}, so ${d.name} must be delivered first`,
+            `${b.name} causally depends on ${d.name}, so ${d.name} must be delivered first${own}`,
         );
       }
     }
