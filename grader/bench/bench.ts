@@ -5,6 +5,9 @@
  */
 import { Simulation } from "../sim/simulation.js";
 import type { NodeContext } from "../sim/api.js";
+import { practiceSeeds, runTestInProcess } from "../runner/run-suite.js";
+import { LABS } from "../suites/index.js";
+import type { LabSuite } from "../runner/suite.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const DELIVERIES = 1_000_000;
@@ -48,7 +51,7 @@ function measure(name: string, fn: () => number): number {
   fn(); // warm-up
   const rates = Array.from({ length: RUNS }, fn);
   const m = median(rates);
-  console.log(`${name.padEnd(44)} median ${Math.round(m).toLocaleString("en-US").padStart(11)} deliveries/s  (runs: ${rates.map((r) => (r / 1e6).toFixed(2)).join(", ")} M/s)`);
+  console.log(`${name.padEnd(48)} median ${Math.round(m).toLocaleString("en-US").padStart(11)} deliveries/s  (runs: ${rates.map((r) => (r / 1e6).toFixed(2)).join(", ")} M/s)`);
   return m;
 }
 
@@ -58,3 +61,30 @@ const uniform = measure("ring, uniform latency (reordering), no listener", () =>
 const traced = measure("ring, constant latency, trace listener", () => ringRun({ traced: true, latency: "constant" }));
 console.log(`ratios vs. baseline: uniform ${(uniform / base).toFixed(2)}, traced ${(traced / base).toFixed(2)}`);
 console.log(base >= 1_000_000 ? "target met: >= 1,000,000 deliveries/s" : "TARGET MISSED: < 1,000,000 deliveries/s");
+
+/** Each available lab's whole suite on its practice seeds, in this process, against the reference. */
+console.log(`\nSuite wall time (reference solution, practice seeds, one process), median of ${RUNS}`);
+for (const entry of LABS) {
+  if (!entry.load) continue;
+  const suite = (await entry.load()) as LabSuite<unknown>;
+  let reference: unknown;
+  try {
+    reference = await import(`../../solutions-private/${entry.lab}/index.ts`);
+  } catch {
+    console.log(`${entry.lab}: no reference solution in this copy of the course; skipped`);
+    continue;
+  }
+  const times: number[] = [];
+  let seeds = 0;
+  for (let run = 0; run < RUNS; run++) {
+    const started = performance.now();
+    seeds = 0;
+    for (const test of suite.tests) {
+      const result = runTestInProcess(suite, test, reference, practiceSeeds(test));
+      seeds += result.seeds.length;
+      if (!result.passed) throw new Error(`reference failed ${test.id}: ${result.failure?.message}`);
+    }
+    times.push(performance.now() - started);
+  }
+  console.log(`${entry.lab.padEnd(20)} ${suite.tests.length} tests, ${seeds} seeded runs: median ${Math.round(median(times))} ms`);
+}
