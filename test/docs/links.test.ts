@@ -40,7 +40,7 @@ function links(file: string): string[] {
   const out: string[] = [];
   const visit = (tokens: ReturnType<typeof md.parse>) => {
     for (const token of tokens) {
-      if (token.type === "link_open") out.push(token.attrGet("href") ?? "");
+      if (token.type === "link_open") out.push(String(token.attrGet("href") ?? ""));
       if (token.children) visit(token.children);
     }
   };

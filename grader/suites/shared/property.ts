@@ -12,13 +12,8 @@ export function checkProperty<T>(t: TestContext, input: fc.Arbitrary<T>, check: 
     { seed: t.seed, numRuns },
   );
   if (!outcome.failed) return;
+  // Re-run the smallest failing input for its message; if the learner's code throws, that propagates.
   const example = outcome.counterexample?.[0] as T;
-  let message: string | null;
-  try {
-    message = check(example);
-  } catch (error) {
-    throw error;
-  }
-  if (outcome.errorInstance) throw outcome.errorInstance;
-  t.fail(message ?? `property failed for ${JSON.stringify(example)}`);
+  const message = check(example);
+  t.fail(message ?? `your code gave a wrong answer for ${JSON.stringify(example)} once, then the right one when asked again: keep all state inside the objects you create`);
 }

@@ -1,0 +1,239 @@
+/**
+ * A pool of worker processes that run seeds of one lab's tests against one implementation.
+ *
+ * Learner code is untrusted: it may loop forever, exhaust memory, or crash. Each seed gets a wall-clock
+ * deadline; a worker that misses it is killed, and a worker that dies fails only the seed it was
+ * running. Either way a fresh worker takes over the remaining seeds, so a bad submission costs tests,
+ * never the grading run.
+ *
+ * Workers are child processes, not worker threads: a thread's heap limit is best effort (a loop that
+ * pushes onto one array can abort the whole process, nodejs/node#47224) and `terminate()` did not stop
+ * such a loop, while a process can always be killed and its out-of-memory abort stays its own.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { SeedResult } from "./run-seed.js";
+import type { TaskMessage, WorkerInit, WorkerReply } from "./worker.js";
+
+export interface PoolOptions {
+  /** Folder name of the lab, e.g. "01-fallacies". */
+  lab: string;
+  implDir: string;
+  /** How the implementation is named in messages, e.g. "labs/01-fallacies". */
+  implementationLabel: string;
+  /** Most workers at once. */
+  size: number;
+  /** Wall-clock time one seed (or loading the implementation) may take. */
+  deadlineMs: number;
+  /** Heap limit of each worker, in MB. */
+  memoryMb: number;
+  /** Where lab code's console output goes: stdout is kept for the report (and `--json`). */
+  labOutput: NodeJS.WritableStream;
+}
+
+export interface Task {
+  testId: string;
+  seed: number;
+  trace: boolean;
+}
+
+export type PoolStart = { pool: WorkerPool } | { loadError: string };
+
+interface Queued {
+  task: Task;
+  finish: (result: SeedResult) => void;
+}
+
+interface Running extends Queued {
+  taskId: number;
+  deadline: NodeJS.Timeout;
+}
+
+interface Slot {
+  child: ChildProcess;
+  ready: boolean;
+  dead: boolean;
+  running: Running | null;
+  loadDeadline: NodeJS.Timeout;
+  /** Set once V8 reports the heap is exhausted: the process is about to abort. */
+  outOfMemory: boolean;
+}
+
+const WORKER_FILE = fileURLToPath(new URL("./worker.ts", import.meta.url));
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
+
+export class WorkerPool {
+  private readonly slots = new Set<Slot>();
+  private readonly queue: Queued[] = [];
+  private nextTaskId = 1;
+  private closed = false;
+  /** Settles once the first worker has loaded the implementation, or failed to. */
+  private reportLoad: ((loadError: string | null) => void) | null = null;
+
+  private constructor(private readonly options: PoolOptions) {}
+
+  /**
+   * Starts the workers. If the implementation cannot be loaded (syntax error, missing export, a loop
+   * at the top level), says why instead of returning a pool.
+   */
+  static async start(options: PoolOptions): Promise<PoolStart> {
+    const pool = new WorkerPool(options);
+    const loaded = new Promise<string | null>((resolve) => (pool.reportLoad = resolve));
+    for (let i = 0; i < options.size; i++) pool.spawn();
+    const loadError = await loaded;
+    if (loadError === null) return { pool };
+    await pool.close();
+    return { loadError };
+  }
+
+  /** Most seeds that run at once. */
+  get size(): number {
+    return this.options.size;
+  }
+
+  /** Runs one seed on the next free worker. Never rejects: every way a seed can end is a result. */
+  run(task: Task): Promise<SeedResult> {
+    return new Promise((finish) => {
+      this.queue.push({ task, finish });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.slots].map((slot) => this.kill(slot)));
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    for (const slot of this.slots) {
+      if (slot.ready && slot.running === null && this.queue.length > 0) this.assign(slot, this.queue.shift() as Queued);
+    }
+    // Replace workers that died or were killed, as long as there is work for them.
+    let starting = [...this.slots].filter((s) => !s.ready).length;
+    while (this.slots.size < this.options.size && starting < this.queue.length) {
+      this.spawn();
+      starting++;
+    }
+  }
+
+  private assign(slot: Slot, queued: Queued): void {
+    const taskId = this.nextTaskId++;
+    const deadline = setTimeout(() => {
+      this.fail(slot, `did not finish within ${seconds(this.options.deadlineMs)} of wall-clock time: an infinite loop or a very slow handler? (virtual time is not the problem: the simulation does not wait)`);
+    }, this.options.deadlineMs);
+    slot.running = { ...queued, taskId, deadline };
+    const message: TaskMessage = { taskId, ...queued.task };
+    slot.child.send(message);
+  }
+
+  private spawn(): void {
+    const init: WorkerInit = { lab: this.options.lab, implDir: this.options.implDir };
+    // Flags are set here rather than inherited: the worker needs tsx's loader however the grader was
+    // started (tsx, vitest, plain node), and must not inherit flags such as --inspect.
+    const child = fork(WORKER_FILE, [JSON.stringify(init)], {
+      execArgv: ["--import", TSX_LOADER, `--max-old-space-size=${this.options.memoryMb}`],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
+    const slot: Slot = {
+      child,
+      ready: false,
+      dead: false,
+      running: null,
+      outOfMemory: false,
+      loadDeadline: setTimeout(() => {
+        this.fail(slot, `loading ${this.options.implementationLabel} did not finish within ${seconds(this.options.deadlineMs)}: an infinite loop at the top level of a module?`);
+      }, this.options.deadlineMs),
+    };
+    this.slots.add(slot);
+    child.stdout?.on("data", (chunk: Buffer) => this.options.labOutput.write(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => {
+      // V8's out-of-memory report is for V8 developers; the seed's failure says it in our words.
+      if (slot.outOfMemory || /Last few GCs|heap out of memory|Allocation failed/.test(chunk.toString())) slot.outOfMemory = true;
+      else this.options.labOutput.write(chunk);
+    });
+    child.on("message", (reply: WorkerReply) => this.onReply(slot, reply));
+    child.on("error", (error) => this.fail(slot, `could not run its worker process: ${error.message}`));
+    // "close", not "exit": by then all of its stderr has been read, so an out-of-memory abort is known.
+    child.on("close", (code, signal) => {
+      this.fail(
+        slot,
+        slot.outOfMemory
+          ? `ran out of memory (${this.options.memoryMb} MB): unbounded state or a message storm?`
+          : `stopped its worker process (${signal ? `signal ${signal}` : `exit code ${code}`})`,
+      );
+    });
+  }
+
+  private onReply(slot: Slot, reply: WorkerReply): void {
+    if (slot.dead) return;
+    switch (reply.type) {
+      case "ready":
+        clearTimeout(slot.loadDeadline);
+        slot.ready = true;
+        this.settleLoad(null);
+        this.pump();
+        return;
+      case "load-error":
+        this.fail(slot, reply.message);
+        return;
+      case "result": {
+        const running = slot.running;
+        if (running === null || running.taskId !== reply.taskId) return;
+        clearTimeout(running.deadline);
+        slot.running = null;
+        running.finish(reply.result);
+        this.pump();
+        return;
+      }
+    }
+  }
+
+  /**
+   * A worker is finished (deadline, crash, exit, failed load): it is killed, and its seed fails with
+   * `reason`. If it never loaded the implementation, the reason is a load failure instead.
+   */
+  private fail(slot: Slot, reason: string): void {
+    if (slot.dead || this.closed) return;
+    void this.kill(slot);
+    if (!slot.ready) {
+      if (this.reportLoad !== null) return this.settleLoad(reason);
+      // A replacement worker could not load what loaded before: the waiting seeds cannot run.
+      for (const queued of this.queue.splice(0)) {
+        queued.finish({ seed: queued.task.seed, passed: false, message: `a fresh worker could not load the implementation: ${reason}` });
+      }
+      return;
+    }
+    const running = slot.running;
+    if (running !== null) {
+      slot.running = null;
+      running.finish({ seed: running.task.seed, passed: false, message: `seed ${running.task.seed} ${reason}` });
+    }
+    this.pump();
+  }
+
+  /** Stops a worker for good (SIGKILL: a busy loop cannot ignore it) and resolves once it is gone. */
+  private kill(slot: Slot): Promise<void> {
+    slot.dead = true;
+    clearTimeout(slot.loadDeadline);
+    if (slot.running) clearTimeout(slot.running.deadline);
+    this.slots.delete(slot);
+    const { child } = slot;
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      child.once("exit", () => resolve());
+      child.kill("SIGKILL");
+    });
+  }
+
+  private settleLoad(loadError: string | null): void {
+    const report = this.reportLoad;
+    this.reportLoad = null;
+    report?.(loadError);
+  }
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}

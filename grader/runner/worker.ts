@@ -1,0 +1,88 @@
+/**
+ * A grading worker process (started by pool.ts): loads one lab's suite and one implementation, then
+ * runs seeds of its tests one at a time as the pool asks. Lab code runs here rather than in the
+ * grader's process so that a loop, a crash or a memory blow-up costs one seed, never the whole run.
+ */
+import { resolve } from "node:path";
+import { findLab } from "../suites/index.js";
+import { loadImplementation } from "./load-implementation.js";
+import { watchPromises } from "./promise-watch.js";
+import { runSeed, type SeedResult } from "./run-seed.js";
+import type { LabSuite } from "./suite.js";
+
+/** What the pool passes, as JSON, in the worker's first argument. */
+export interface WorkerInit {
+  /** Folder name of the lab, e.g. "01-fallacies". */
+  lab: string;
+  implDir: string;
+}
+
+/** One seed of one test to run. */
+export interface TaskMessage {
+  taskId: number;
+  testId: string;
+  seed: number;
+  trace: boolean;
+}
+
+export type WorkerReply =
+  | { type: "ready" }
+  | { type: "load-error"; message: string }
+  | { type: "result"; taskId: number; result: SeedResult };
+
+const send = process.send?.bind(process);
+if (send === undefined) throw new Error("worker.ts is a grading worker; the grader starts it through pool.ts");
+const reply = (message: WorkerReply) => send(message);
+const init = JSON.parse(process.argv[2] ?? "{}") as WorkerInit;
+const implDir = resolve(init.implDir);
+
+const exit = process.exit.bind(process);
+refuseProcessExit();
+// If the grader goes away, so does its worker.
+process.on("disconnect", () => exit(0));
+// Lab code can leave work behind that fails after its seed has been reported (a captured real timer, a
+// stray promise). The seed's own result already stands; crashing here would instead fail whichever
+// unrelated seed this worker runs next, depending on timing.
+process.on("uncaughtException", () => {});
+process.on("unhandledRejection", () => {});
+
+const loaded = await load();
+if (loaded !== null) {
+  const tests = new Map(loaded.suite.tests.map((test) => [test.id, test]));
+  // Messages arrive one at a time and runSeed is synchronous, so a worker runs one task at a time.
+  process.on("message", (task: TaskMessage) => {
+    const test = tests.get(task.testId);
+    const result: SeedResult = test
+      ? runSeed(loaded.suite, test, loaded.impl, task.seed, { trace: task.trace, implDir, watchPromises })
+      : { seed: task.seed, passed: false, message: `the grader asked for an unknown test ${JSON.stringify(task.testId)}` };
+    reply({ type: "result", taskId: task.taskId, result });
+  });
+  reply({ type: "ready" });
+}
+
+async function load(): Promise<{ suite: LabSuite<unknown>; impl: unknown } | null> {
+  const entry = findLab(init.lab);
+  if (entry?.load === undefined) throw new Error(`lab ${init.lab} has no suite to load`);
+  const suite = (await entry.load()) as LabSuite<unknown>;
+  try {
+    const impl = await loadImplementation(suite, implDir);
+    return { suite, impl };
+  } catch (error) {
+    // A LoadError already says what to fix; anything else is reported as it is, never as a crash.
+    reply({ type: "load-error", message: error instanceof Error ? error.message : String(error) });
+    return null;
+  }
+}
+
+/**
+ * `process.exit` in lab code would end the worker mid-seed and the pool could only say "the worker
+ * stopped". Throwing instead makes it an ordinary failure of that seed, pointing at the learner's line.
+ */
+function refuseProcessExit(): void {
+  process.exit = ((code?: number | string | null) => {
+    throw new Error(
+      `lab code called process.exit(${code ?? ""}): a node must not stop the process. ` +
+        "Return from the handler instead; the test decides when the run ends.",
+    );
+  }) as typeof process.exit;
+}
