@@ -30,6 +30,7 @@ interface Unacked {
 interface Outgoing {
   next: number; // sequence number for the next new message
   unacked: Map<number, Unacked>;
+  acked: number; // every sequence number below this one is delivered (the cumulative ack)
   backlog: Json[]; // waiting for room in the window
   rto: number;
   timer: TimerId | null;
@@ -65,7 +66,7 @@ export class ReliableChannel implements ChannelNode {
 
   send(to: NodeId, payload: Json): void {
     const out = this.outgoing(to);
-    if (out.unacked.size >= WINDOW) {
+    if (!this.hasRoom(out)) {
       out.backlog.push(payload);
       return;
     }
@@ -129,7 +130,8 @@ export class ReliableChannel implements ChannelNode {
   protected onAck(from: NodeId, p: AckPacket): void {
     const out = this.out.get(from);
     if (out === undefined || p.inc !== this.inc) return;
-    let progress = false;
+    let progress = p.next > out.acked;
+    out.acked = Math.max(out.acked, p.next);
     const held = new Set(p.early);
     for (const seq of out.unacked.keys()) {
       if (seq < p.next || held.has(seq)) {
@@ -139,11 +141,20 @@ export class ReliableChannel implements ChannelNode {
     }
     if (!progress) return;
     out.rto = MIN_RTO_MS;
-    while (out.backlog.length > 0 && out.unacked.size < WINDOW) this.transmitNew(from, out, out.backlog.shift() as Json);
+    while (out.backlog.length > 0 && this.hasRoom(out)) this.transmitNew(from, out, out.backlog.shift() as Json);
     if (out.unacked.size === 0 && out.timer !== null) {
       this.ctx.cancelTimer(out.timer);
       out.timer = null;
     }
+  }
+
+  /**
+   * The receiver buffers only WINDOW sequence numbers past what it has delivered, so the window is
+   * measured from the cumulative ack, not by counting unacknowledged packets: selectively acked
+   * packets leave `unacked` while an earlier one is still missing.
+   */
+  protected hasRoom(out: Outgoing): boolean {
+    return out.next < out.acked + WINDOW;
   }
 
   protected transmitNew(to: NodeId, out: Outgoing, payload: Json): void {
@@ -163,7 +174,7 @@ export class ReliableChannel implements ChannelNode {
   protected outgoing(to: NodeId): Outgoing {
     let out = this.out.get(to);
     if (out === undefined) {
-      out = { next: 0, unacked: new Map(), backlog: [], rto: MIN_RTO_MS, timer: null };
+      out = { next: 0, acked: 0, unacked: new Map(), backlog: [], rto: MIN_RTO_MS, timer: null };
       this.out.set(to, out);
     }
     return out;

@@ -73,7 +73,6 @@ export const BUGS: Bug[] = [
   ]),
   bug("channel-no-retransmit", "sender never retransmits: a lost packet is lost for good", [
     "channel-loss",
-    "channel-reorder",
     "channel-acks-lost",
     "channel-two-senders",
     "channel-sender-restart",
