@@ -75,7 +75,6 @@ export const BUGS: Bug[] = [
     "channel-loss",
     "channel-acks-lost",
     "channel-two-senders",
-    "channel-sender-restart",
     "channel-long-partition",
     "channel-random-faults",
     "channel-bounded-state",
