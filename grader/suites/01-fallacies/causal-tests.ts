@@ -4,6 +4,7 @@
  */
 import type { NodeContext, NodeId } from "../../sim/api.js";
 import { faultSchedule } from "../../sim/fault-generators.js";
+import { quietAfter, scheduleAdversity } from "../shared/adversity.js";
 import type { FaultSchedule } from "../../sim/faults.js";
 import type { NetworkConditions } from "../../sim/network.js";
 import type { Adversary, Simulation } from "../../sim/simulation.js";
@@ -48,13 +49,7 @@ function runWorkload(impl: Lab1, t: TestContext, w: Workload): { sim: Simulation
       broadcastAt(sim.now + 1, at, `reply to ${b.name}`);
     }
   };
-  if (w.faults) sim.scheduleFaults(w.faults);
-  if (w.adversary) sim.intercept(w.adversary);
-  sim.at(w.settleAt, "the network heals and becomes reliable", () => {
-    sim.intercept(null);
-    sim.heal();
-    sim.setNetwork({ loss: 0, duplicate: 0, latency: { kind: "constant", ms: 5 } });
-  });
+  scheduleAdversity(sim, w);
   sim.start();
   sim.run(w.endAt);
   checker.checkAllDelivered(`${w.endAt - w.settleAt}ms after the network healed at t=${w.settleAt}ms`);
@@ -118,7 +113,7 @@ export const causalTests: LabTest<Lab1>[] = [
     run(impl, t) {
       const faults = faultSchedule({ nodes: NODES, horizonMs: 3000, maxEpisodes: 5, kinds: ["partition", "one-way", "bad-network", "pause"] });
       t.withGeneratedFaults(faults, (schedule) => {
-        const settleAt = Math.max(3000, ...schedule.map((f) => f.at + ("forMs" in f ? f.forMs : 0))) + 1;
+        const settleAt = quietAfter(schedule, 3000);
         runWorkload(impl, t, {
           network: { loss: 0.05, latency: { kind: "uniform", minMs: 1, maxMs: 60 } },
           broadcasts: 25,

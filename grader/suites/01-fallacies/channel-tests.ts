@@ -5,6 +5,7 @@
 import type { NodeContext, NodeId } from "../../sim/api.js";
 import { retainedState } from "../../check/state-size.js";
 import { faultSchedule } from "../../sim/fault-generators.js";
+import { quietAfter, scheduleAdversity } from "../shared/adversity.js";
 import type { FaultSchedule } from "../../sim/faults.js";
 import type { NetworkConditions } from "../../sim/network.js";
 import type { Adversary, Simulation } from "../../sim/simulation.js";
@@ -61,13 +62,7 @@ function setUp(impl: Lab1, t: TestContext, s: Scenario): Running {
       );
     }
   }
-  if (s.faults) sim.scheduleFaults(s.faults);
-  if (s.adversary) sim.intercept(s.adversary);
-  sim.at(s.settleAt, "the network heals and becomes reliable", () => {
-    sim.intercept(null);
-    sim.heal();
-    sim.setNetwork({ loss: 0, duplicate: 0, latency: { kind: "constant", ms: 5 } });
-  });
+  scheduleAdversity(sim, s);
   sim.start();
   return { sim, checker, instances };
 }
@@ -201,7 +196,7 @@ export const channelTests: LabTest<Lab1>[] = [
     run(impl, t) {
       const faults = faultSchedule({ nodes: ["n1", "n2", "n3"], crashable: ["n3"], horizonMs: 5000, maxEpisodes: 6 });
       t.withGeneratedFaults(faults, (schedule) => {
-        const settleAt = Math.max(5000, ...schedule.map((f) => f.at + ("forMs" in f ? f.forMs : 0))) + 1;
+        const settleAt = quietAfter(schedule, 5000);
         const scenario: Scenario = {
           nodes: ["n1", "n2", "n3"],
           network: lossy(0.05, 0.05),
