@@ -9,7 +9,7 @@
  *
  * The simulator does no I/O: it only calls listeners, so it can run in a worker, a test or a browser.
  */
-import type { DurableStorage, Json, NodeContext, NodeFactory, NodeHandlers, NodeId, TimerId } from "./api.js";
+import type { Json, NodeFactory, NodeHandlers, NodeId, TimerId } from "./api.js";
 import { DeterminismError, EventBudgetExceeded, HandlerError, SimulationError } from "./errors.js";
 import { EventQueue } from "./event-queue.js";
 import { describeFault, type Fault, type FaultSchedule } from "./faults.js";
@@ -17,6 +17,9 @@ import { installGuards } from "./guards.js";
 import { History } from "./history.js";
 import { isFrozenMutationError, sealValue } from "./message.js";
 import { RELIABLE_NETWORK, sampleLatency, validateConditions, type NetworkConditions } from "./network.js";
+import { Context } from "./node-context.js";
+import { NodeSlot, TOMBSTONE } from "./node-slot.js";
+import { ACTION, CALL, DELIVER, KIND_NAMES, Pending, TIMER } from "./pending.js";
 import { Random } from "./random.js";
 import type { TraceEvent } from "./trace.js";
 
@@ -65,57 +68,8 @@ export interface InFlight {
 export type AdversaryDecision = { drop: true } | { delaysMs: readonly number[] };
 export type Adversary = (message: InFlight) => AdversaryDecision | undefined;
 
-const DELIVER = 0;
-const TIMER = 1;
-const ACTION = 2;
-const CALL = 3;
-const KIND_NAMES = ["deliver", "timer", "action", "call"] as const;
 
-/** One pending event. A single shape for every kind keeps the hot path monomorphic. */
-class Pending {
-  constructor(
-    public time: number,
-    public seq: number,
-    public kind: number,
-    public target: NodeSlot | null,
-    public incarnation: number,
-    public id: number,
-    public from: NodeSlot | null,
-    public data: Json,
-    public fn: ((handlers: NodeHandlers) => void) | null,
-    public label: string,
-  ) {}
-  cancelled = false;
-}
 
-const TOMBSTONE = Symbol("deleted");
-
-class NodeSlot {
-  status: "new" | "up" | "down" = "new";
-  paused = false;
-  deferred: Pending[] = [];
-  incarnation = 0;
-  handlers: NodeHandlers | null = null;
-  ctx: Context | null = null;
-  readonly durable = new Map<string, Json>();
-  readonly buffer = new Map<string, Json | typeof TOMBSTONE>();
-  readonly timers = new Map<TimerId, Pending>();
-  rng: Random;
-  clockOffset = 0;
-  drift = 0;
-  sent = 0;
-  peers: readonly NodeId[] = [];
-  constructor(
-    readonly index: number,
-    readonly id: NodeId,
-    readonly factory: NodeFactory,
-    readonly explicitPeers: readonly NodeId[] | undefined,
-    readonly client: boolean,
-    seed: number,
-  ) {
-    this.rng = new Random(seed, `node:${id}:0`);
-  }
-}
 
 export interface AddNodeOptions {
   /** Who this node sees as `ctx.peers` (default: every non-client node but itself). */
@@ -762,81 +716,3 @@ export class Simulation {
   }
 }
 
-/** The `NodeContext` a node instance receives; one per incarnation. */
-class Context implements NodeContext {
-  readonly id: NodeId;
-  readonly storage: DurableStorage;
-  constructor(
-    private readonly sim: Simulation,
-    private readonly slot: NodeSlot,
-  ) {
-    this.id = slot.id;
-    this.storage = new Storage(sim, slot, this);
-  }
-  get peers(): readonly NodeId[] {
-    return this.slot.peers;
-  }
-  now(): number {
-    return this.sim.localTime(this.slot);
-  }
-  send(to: NodeId, msg: Json): void {
-    this.sim.assertActive(this, this.slot, "ctx.send");
-    this.sim.transmit(this.slot, to, msg);
-  }
-  setTimer(delayMs: number, payload: Json = null): TimerId {
-    this.sim.assertActive(this, this.slot, "ctx.setTimer");
-    return this.sim.setTimer(this.slot, delayMs, payload);
-  }
-  cancelTimer(timer: TimerId): void {
-    this.sim.assertActive(this, this.slot, "ctx.cancelTimer");
-    this.sim.cancelTimer(this.slot, timer);
-  }
-  random(): number {
-    return this.slot.rng.next();
-  }
-  log(...parts: unknown[]): void {
-    this.sim.log(this.slot, parts.map((p) => (typeof p === "string" ? p : safeStringify(p))).join(" "));
-  }
-}
-
-class Storage implements DurableStorage {
-  constructor(
-    private readonly sim: Simulation,
-    private readonly slot: NodeSlot,
-    private readonly ctx: Context,
-  ) {}
-  get(key: string): Json | undefined {
-    const buffered = this.slot.buffer.get(key);
-    if (buffered === TOMBSTONE) return undefined;
-    return buffered !== undefined ? buffered : this.slot.durable.get(key);
-  }
-  set(key: string, value: Json): void {
-    this.sim.assertActive(this.ctx, this.slot, "storage.set");
-    sealValue(value, "a stored value");
-    this.slot.buffer.set(key, value);
-  }
-  delete(key: string): void {
-    this.sim.assertActive(this.ctx, this.slot, "storage.delete");
-    this.slot.buffer.set(key, TOMBSTONE);
-  }
-  keys(): string[] {
-    const keys = new Set(this.slot.durable.keys());
-    for (const [key, value] of this.slot.buffer) {
-      if (value === TOMBSTONE) keys.delete(key);
-      else keys.add(key);
-    }
-    return [...keys].sort();
-  }
-  sync(): void {
-    this.sim.assertActive(this.ctx, this.slot, "storage.sync");
-    this.sim.sync(this.slot);
-  }
-}
-
-function safeStringify(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}

@@ -1,0 +1,88 @@
+/**
+ * The `NodeContext` and `DurableStorage` a node instance receives (see api.ts). They hold no state of
+ * their own: every call goes to the simulation, which checks that the caller is the node's live
+ * instance, inside a handler.
+ */
+import type { DurableStorage, Json, NodeContext, NodeId, TimerId } from "./api.js";
+import { sealValue } from "./message.js";
+import { TOMBSTONE, type NodeSlot } from "./node-slot.js";
+import type { Simulation } from "./simulation.js";
+
+/** The `NodeContext` a node instance receives; one per incarnation. */
+export class Context implements NodeContext {
+  readonly id: NodeId;
+  readonly storage: DurableStorage;
+  constructor(
+    private readonly sim: Simulation,
+    private readonly slot: NodeSlot,
+  ) {
+    this.id = slot.id;
+    this.storage = new Storage(sim, slot, this);
+  }
+  get peers(): readonly NodeId[] {
+    return this.slot.peers;
+  }
+  now(): number {
+    return this.sim.localTime(this.slot);
+  }
+  send(to: NodeId, msg: Json): void {
+    this.sim.assertActive(this, this.slot, "ctx.send");
+    this.sim.transmit(this.slot, to, msg);
+  }
+  setTimer(delayMs: number, payload: Json = null): TimerId {
+    this.sim.assertActive(this, this.slot, "ctx.setTimer");
+    return this.sim.setTimer(this.slot, delayMs, payload);
+  }
+  cancelTimer(timer: TimerId): void {
+    this.sim.assertActive(this, this.slot, "ctx.cancelTimer");
+    this.sim.cancelTimer(this.slot, timer);
+  }
+  random(): number {
+    return this.slot.rng.next();
+  }
+  log(...parts: unknown[]): void {
+    this.sim.log(this.slot, parts.map((p) => (typeof p === "string" ? p : safeStringify(p))).join(" "));
+  }
+}
+
+class Storage implements DurableStorage {
+  constructor(
+    private readonly sim: Simulation,
+    private readonly slot: NodeSlot,
+    private readonly ctx: Context,
+  ) {}
+  get(key: string): Json | undefined {
+    const buffered = this.slot.buffer.get(key);
+    if (buffered === TOMBSTONE) return undefined;
+    return buffered !== undefined ? buffered : this.slot.durable.get(key);
+  }
+  set(key: string, value: Json): void {
+    this.sim.assertActive(this.ctx, this.slot, "storage.set");
+    sealValue(value, "a stored value");
+    this.slot.buffer.set(key, value);
+  }
+  delete(key: string): void {
+    this.sim.assertActive(this.ctx, this.slot, "storage.delete");
+    this.slot.buffer.set(key, TOMBSTONE);
+  }
+  keys(): string[] {
+    const keys = new Set(this.slot.durable.keys());
+    for (const [key, value] of this.slot.buffer) {
+      if (value === TOMBSTONE) keys.delete(key);
+      else keys.add(key);
+    }
+    return [...keys].sort();
+  }
+  sync(): void {
+    this.sim.assertActive(this.ctx, this.slot, "storage.sync");
+    this.sim.sync(this.slot);
+  }
+}
+
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
