@@ -92,6 +92,7 @@ export class Simulation {
   private readonly slots: NodeSlot[] = [];
   private readonly byId = new Map<NodeId, NodeSlot>();
   private readonly listeners: Listener[] = [];
+  private readonly stepCheckers: (() => void)[] = [];
   private readonly netRng: Random;
   private readonly ownRng: Random;
   private net: NetworkConditions;
@@ -160,6 +161,14 @@ export class Simulation {
   /** Receives every trace event as it happens. */
   listen(listener: Listener): void {
     this.listeners.push(listener);
+  }
+
+  /**
+   * Calls `check` after every event (a delivery, a timer, an action, a call) has been fully handled,
+   * so invariants are checked at the step that breaks them. A check fails by throwing a `Violation`.
+   */
+  afterEachStep(check: () => void): void {
+    this.stepCheckers.push(check);
   }
 
   /** A seeded random stream for test code (workloads, fault choices), independent of the nodes'. */
@@ -269,6 +278,11 @@ export class Simulation {
   }
 
   private dispatch(e: Pending): void {
+    this.handle(e);
+    for (const check of this.stepCheckers) check();
+  }
+
+  private handle(e: Pending): void {
     if (++this.stats.events > this.maxEvents) {
       throw new EventBudgetExceeded(
         `the run used more than ${this.maxEvents.toLocaleString("en-US")} simulated events (a message storm or a timer that re-arms with no delay?)`,

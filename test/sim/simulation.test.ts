@@ -258,3 +258,18 @@ describe("explicit scheduling", () => {
     expect(original.order).not.toEqual(run().order);
   });
 });
+
+describe("step checks", () => {
+  it("run after every event, so a broken invariant is caught at the step that breaks it", () => {
+    const { sim } = pair({ seed: 1, network: { latency: { kind: "constant", ms: 3 } } });
+    for (let i = 0; i < 5; i++) sendAt(sim, i * 10, "a", "b", i);
+    const seen: number[] = [];
+    sim.afterEachStep(() => {
+      const received = (sim.handlersOf<Recorder>("b") as Recorder).received.length;
+      seen.push(received);
+      if (received === 3) throw new Error(`three messages at t=${sim.now}`);
+    });
+    expect(() => sim.run()).toThrowError("three messages at t=23");
+    expect(seen).toEqual([0, 1, 1, 2, 2, 3]);
+  });
+});
