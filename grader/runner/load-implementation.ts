@@ -5,6 +5,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { instanceQuery } from "./fresh-instances.js";
 import type { LabSuite } from "./suite.js";
 
 export class LoadError extends Error {
@@ -16,7 +17,11 @@ export class LoadError extends Error {
 
 export const ENTRY_FILE = "index.ts";
 
-export async function loadImplementation<Impl>(suite: LabSuite<Impl>, dir: string): Promise<Impl> {
+/**
+ * Imports `dir/index.ts` and checks its exports. With `instance`, imports that numbered copy of the
+ * implementation's modules (see fresh-instances.ts).
+ */
+export async function loadImplementation<Impl>(suite: LabSuite<Impl>, dir: string, instance?: number): Promise<Impl> {
   const folder = resolve(dir);
   const shown = relative(process.cwd(), folder) || ".";
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
@@ -30,7 +35,8 @@ export async function loadImplementation<Impl>(suite: LabSuite<Impl>, dir: strin
   }
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
+    const query = instance === undefined ? "" : instanceQuery(instance);
+    mod = (await import(pathToFileURL(entry).href + query)) as Record<string, unknown>;
   } catch (error) {
     throw new LoadError(`could not load ${join(shown, ENTRY_FILE)}:\n${describeImportError(error)}\nFix this, then run the lab again.`);
   }

@@ -58,7 +58,12 @@ interface Slot {
   loadDeadline: NodeJS.Timeout;
   /** Set once V8 reports the heap is exhausted: the process is about to abort. */
   outOfMemory: boolean;
+  /** Seeds this worker has run; each leaves a copy of the implementation's modules behind. */
+  completed: number;
 }
+
+/** A worker retires after this many seeds, bounding the memory that per-seed module copies hold. */
+const SEEDS_PER_WORKER = 500;
 
 const WORKER_FILE = fileURLToPath(new URL("./worker.ts", import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
@@ -142,6 +147,7 @@ export class WorkerPool {
       dead: false,
       running: null,
       outOfMemory: false,
+      completed: 0,
       loadDeadline: setTimeout(() => {
         this.fail(slot, `loading ${this.options.implementationLabel} did not finish within ${seconds(this.options.deadlineMs)}: an infinite loop at the top level of a module?`);
       }, this.options.deadlineMs),
@@ -184,6 +190,7 @@ export class WorkerPool {
         clearTimeout(running.deadline);
         slot.running = null;
         running.finish(reply.result);
+        if (++slot.completed >= SEEDS_PER_WORKER) void this.kill(slot);
         this.pump();
         return;
       }

@@ -5,6 +5,7 @@
  */
 import { resolve } from "node:path";
 import { findLab } from "../suites/index.js";
+import { enableFreshInstances } from "./fresh-instances.js";
 import { loadImplementation } from "./load-implementation.js";
 import { watchPromises } from "./promise-watch.js";
 import { runSeed, type SeedResult } from "./run-seed.js";
@@ -46,14 +47,18 @@ process.on("disconnect", () => exit(0));
 process.on("uncaughtException", () => {});
 process.on("unhandledRejection", () => {});
 
+// Each seed gets its own copy of the implementation's modules, so module-level state cannot leak
+// from one seed into the next (where Node cannot do that, seeds share one copy).
+const fresh = enableFreshInstances(implDir);
 const loaded = await load();
 if (loaded !== null) {
   const tests = new Map(loaded.suite.tests.map((test) => [test.id, test]));
-  // Messages arrive one at a time and runSeed is synchronous, so a worker runs one task at a time.
-  process.on("message", (task: TaskMessage) => {
+  // The pool sends a worker its next task only after the previous result, so tasks never overlap.
+  process.on("message", async (task: TaskMessage) => {
     const test = tests.get(task.testId);
+    const impl = fresh ? await loadImplementation(loaded.suite, implDir, task.taskId) : loaded.impl;
     const result: SeedResult = test
-      ? runSeed(loaded.suite, test, loaded.impl, task.seed, { trace: task.trace, implDir, watchPromises })
+      ? runSeed(loaded.suite, test, impl, task.seed, { trace: task.trace, implDir, watchPromises })
       : { seed: task.seed, passed: false, message: `the grader asked for an unknown test ${JSON.stringify(task.testId)}` };
     reply({ type: "result", taskId: task.taskId, result });
   });

@@ -153,3 +153,12 @@ describe("npm run lab", () => {
     expect(await readFile(file, "utf8")).toBe(trace);
   });
 });
+
+describe("seeds are independent of each other", () => {
+  it("module-level state in lab code does not leak from one seed into the next", async () => {
+    const run = await runLab("1", "--impl", `${BAD}/module-state`, "--only", "channel-basic", "--seeds", "6", "--json");
+    const result = JSON.parse(run.stdout) as GradeResult;
+    expect(result.tests[0]?.failure?.message).toBeUndefined();
+    expect(run.code).toBe(0);
+  });
+});
