@@ -5,6 +5,8 @@
  */
 import { resolve } from "node:path";
 import { findLab } from "../suites/index.js";
+import { installGuards } from "../sim/guards.js";
+import { Random } from "../sim/random.js";
 import { enableFreshInstances } from "./fresh-instances.js";
 import { loadImplementation } from "./load-implementation.js";
 import { watchPromises } from "./promise-watch.js";
@@ -56,13 +58,35 @@ if (loaded !== null) {
   // The pool sends a worker its next task only after the previous result, so tasks never overlap.
   process.on("message", async (task: TaskMessage) => {
     const test = tests.get(task.testId);
-    const impl = fresh ? await loadImplementation(loaded.suite, implDir, task.taskId) : loaded.impl;
-    const result: SeedResult = test
-      ? runSeed(loaded.suite, test, impl, task.seed, { trace: task.trace, implDir, watchPromises })
-      : { seed: task.seed, passed: false, message: `the grader asked for an unknown test ${JSON.stringify(task.testId)}` };
+    let result: SeedResult;
+    if (test === undefined) {
+      result = { seed: task.seed, passed: false, message: `the grader asked for an unknown test ${JSON.stringify(task.testId)}` };
+    } else {
+      try {
+        const impl = fresh ? await loadFresh(loaded.suite, task) : loaded.impl;
+        result = runSeed(loaded.suite, test, impl, task.seed, { trace: task.trace, implDir, watchPromises });
+      } catch (error) {
+        result = { seed: task.seed, passed: false, message: `loading your modules failed: ${error instanceof Error ? error.message : String(error)}` };
+      }
+    }
     reply({ type: "result", taskId: task.taskId, result });
   });
   reply({ type: "ready" });
+}
+
+/**
+ * Imports the seed's own copy of the implementation. Top-level code in its modules runs now, outside
+ * any simulation, so it runs under the same guards: Math.random and the clock are seeded by the seed
+ * (the same values whenever this seed runs), and real timers are refused.
+ */
+async function loadFresh(suite: LabSuite<unknown>, task: TaskMessage): Promise<unknown> {
+  const rng = new Random(task.seed, "module-load");
+  const restore = installGuards({ random: () => rng.next(), now: () => 0, redirected: () => {}, where: () => ({ time: 0 }) });
+  try {
+    return await loadImplementation(suite, implDir, task.taskId);
+  } finally {
+    restore();
+  }
 }
 
 async function load(): Promise<{ suite: LabSuite<unknown>; impl: unknown } | null> {

@@ -155,6 +155,19 @@ describe("npm run lab", () => {
 });
 
 describe("seeds are independent of each other", () => {
+  it("Math.random at the top level of a module is seeded too, so a seed's trace is the same every time", async () => {
+    const args = ["1", "--impl", `${BAD}/top-level-random`, "--only", "channel-basic", "--seed", "2", "--trace"];
+    const file = join(REPO, "traces/01-fallacies/channel-basic-seed2.json");
+    const traces: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      await rm(file, { force: true });
+      expect((await runLab(...args)).code).toBe(0);
+      traces.push(await readFile(file, "utf8"));
+    }
+    expect(traces[0]).toContain('"jitter');
+    expect(traces[1]).toBe(traces[0]);
+  });
+
   it("module-level state in lab code does not leak from one seed into the next", async () => {
     const run = await runLab("1", "--impl", `${BAD}/module-state`, "--only", "channel-basic", "--seeds", "6", "--json");
     const result = JSON.parse(run.stdout) as GradeResult;
