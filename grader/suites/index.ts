@@ -20,7 +20,12 @@ export const LABS: readonly LabEntry[] = [
     load: async () => (await import("./01-fallacies/index.js")).suite as LabSuite<never>,
   },
   { unit: 2, lab: "02-mapreduce", title: "MapReduce and distributed storage" },
-  { unit: 3, lab: "03-gossip", title: "Gossip, broadcast and CRDTs" },
+  {
+    unit: 3,
+    lab: "03-gossip",
+    title: "Gossip, broadcast and CRDTs",
+    load: async () => (await import("./03-gossip/index.js")).suite as LabSuite<never>,
+  },
   { unit: 4, lab: "04-consensus", title: "Consensus and FLP" },
   { unit: 5, lab: "05-raft", title: "Raft" },
   { unit: 6, lab: "06-linearizable-kv", title: "Consistency: a linearizable key-value store" },

@@ -1,0 +1,93 @@
+/**
+ * The application on top of Part A's broadcast, played by the grader. It checks every delivery as it
+ * happens (known value, never twice at one node, even across restarts), checks at the end that every
+ * node delivered every value, and measures latency from broadcast to delivery at the last node.
+ */
+import type { NodeId } from "../../sim/api.js";
+import { Violation } from "../../sim/errors.js";
+import type { Simulation } from "../../sim/simulation.js";
+
+interface Sent {
+  origin: NodeId;
+  at: number;
+  deliveredAt: Map<NodeId, number>;
+}
+
+export interface BroadcastMetrics {
+  broadcasts: number;
+  messagesPerBroadcast: number;
+  bytesPerBroadcast: number;
+  /** Time from broadcast until the last node delivered it, in virtual ms. */
+  medianLatencyMs: number;
+  maxLatencyMs: number;
+}
+
+export class BroadcastChecker {
+  private readonly sent = new Map<number, Sent>();
+  private nextValue = 1;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly nodes: readonly NodeId[],
+  ) {}
+
+  /** A fresh value for `origin` to broadcast now. */
+  register(origin: NodeId): number {
+    const value = this.nextValue++;
+    this.sent.set(value, { origin, at: this.sim.now, deliveredAt: new Map() });
+    return value;
+  }
+
+  /** The `BroadcastApp.deliver` of node `at`. */
+  deliver(at: NodeId, value: number): void {
+    const now = this.sim.now;
+    const b = this.sent.get(value);
+    if (b === undefined) throw new Violation(`${at} delivered ${JSON.stringify(value)} at t=${now}ms, but nobody broadcast that value`, { time: now, node: at });
+    const before = b.deliveredAt.get(at);
+    if (before !== undefined) {
+      throw new Violation(
+        `${at} delivered value ${value} (broadcast by ${b.origin} at t=${b.at}ms) twice: at t=${before}ms and again at t=${now}ms. ` +
+          `Deliver each value once per node; remember what you delivered, durably if a restart must not forget it`,
+        { time: now, node: at },
+      );
+    }
+    b.deliveredAt.set(at, now);
+  }
+
+  checkAllDelivered(why: string): void {
+    for (const [value, b] of this.sent) {
+      for (const n of this.nodes) {
+        if (!b.deliveredAt.has(n)) {
+          const others = b.deliveredAt.size;
+          throw new Violation(
+            `${n} never delivered value ${value} (broadcast by ${b.origin} at t=${b.at}ms; ${others} of ${this.nodes.length} nodes did) by t=${this.sim.now}ms, ${why}`,
+            { time: this.sim.now, node: n },
+          );
+        }
+      }
+    }
+  }
+
+  get broadcasts(): number {
+    return this.sent.size;
+  }
+
+  metrics(): BroadcastMetrics {
+    const latencies = [...this.sent.values()].map((b) => Math.max(...b.deliveredAt.values()) - b.at).sort((a, b) => a - b);
+    const count = this.sent.size;
+    return {
+      broadcasts: count,
+      messagesPerBroadcast: this.sim.stats.sent / count,
+      bytesPerBroadcast: this.sim.stats.bytesSent / count,
+      medianLatencyMs: latencies[Math.floor((latencies.length - 1) / 2)] ?? 0,
+      maxLatencyMs: latencies[latencies.length - 1] ?? 0,
+    };
+  }
+}
+
+export function describeMetrics(m: BroadcastMetrics): string {
+  return (
+    `${m.broadcasts} broadcasts: ${m.messagesPerBroadcast.toFixed(1)} messages and ${Math.round(m.bytesPerBroadcast)} bytes per broadcast, ` +
+    `latency to the last node median ${m.medianLatencyMs}ms, max ${m.maxLatencyMs}ms`
+  );
+}

@@ -1,0 +1,231 @@
+/**
+ * Part B: the merge laws on random states (crdt-laws.ts), then replicas in a simulation that gossip
+ * state through partitions, loss, duplication and reordering, and must read the same once it heals.
+ */
+import type { Json, NodeId } from "../../sim/api.js";
+import { Violation } from "../../sim/errors.js";
+import { faultSchedule } from "../../sim/fault-generators.js";
+import type { FaultSchedule } from "../../sim/faults.js";
+import type { NetworkConditions } from "../../sim/network.js";
+import type { Simulation } from "../../sim/simulation.js";
+import type { LabTest, TestContext } from "../../runner/suite.js";
+import { quietAfter, scheduleAdversity } from "../shared/adversity.js";
+import { checkCrdtLaws, gCounterSpec, lwwSpec, orSetSpec, pnCounterSpec } from "./crdt-laws.js";
+import type { CrdtNode, CrdtReadout, CrdtUpdate, Lab3 } from "./interface.js";
+import { nodeNames } from "./topology.js";
+
+const NODES = nodeNames(5);
+const ELEMENTS = ["a", "b", "c", "d", "e", "f"];
+/** How long after healing replicas have to agree. */
+const CONVERGE_MS = 4000;
+
+interface Workload {
+  network: Partial<NetworkConditions>;
+  faults: FaultSchedule;
+  spreadMs: number;
+  settleAt: number;
+}
+
+/** What the grader knows of the updates it made, to say what converged replicas must read. */
+class Expectation {
+  counter = 0;
+  balance = 0;
+  register: { value: Json; time: number; node: NodeId } | null = null;
+  /** Per element: was its latest operation (in virtual time) an add? */
+  readonly lastWasAdd = new Map<string, boolean>();
+
+  record(op: CrdtUpdate, node: NodeId, now: number): void {
+    switch (op.type) {
+      case "increment":
+        this.counter += op.by;
+        break;
+      case "add":
+        this.balance += op.by;
+        break;
+      case "set-add":
+        this.lastWasAdd.set(op.element, true);
+        break;
+      case "set-remove":
+        if (this.lastWasAdd.has(op.element)) this.lastWasAdd.set(op.element, false);
+        break;
+      case "register":
+        if (this.register === null || now > this.register.time || (now === this.register.time && node > this.register.node)) {
+          this.register = { value: op.value, time: now, node };
+        }
+        break;
+    }
+  }
+}
+
+function describe(op: CrdtUpdate): string {
+  switch (op.type) {
+    case "increment":
+      return `increment the G-Counter by ${op.by}`;
+    case "add":
+      return `add ${op.by} to the PN-Counter`;
+    case "set-add":
+      return `add "${op.element}" to the OR-Set`;
+    case "set-remove":
+      return `remove "${op.element}" from the OR-Set`;
+    case "register":
+      return `write ${JSON.stringify(op.value)} to the register`;
+  }
+}
+
+function runReplicas(impl: Lab3, t: TestContext, w: Workload): Simulation {
+  const sim = t.simulation({ network: w.network });
+  for (const id of NODES) sim.addNode(id, (ctx) => impl.createCrdtNode(ctx));
+  const expect = new Expectation();
+  const rng = sim.stream("workload");
+  const update = (time: number, node: NodeId, op: CrdtUpdate) =>
+    sim.callAt(time, node, `application: ${describe(op)}`, (n: CrdtNode) => {
+      n.update(op);
+      expect.record(op, node, sim.now);
+    });
+  for (let time = 10; time < w.spreadMs; time += 20 + rng.int(60)) {
+    const node = rng.pick(NODES);
+    const r = rng.next();
+    const element = rng.pick(ELEMENTS);
+    const op: CrdtUpdate =
+      r < 0.2
+        ? { type: "increment", by: 1 + rng.int(3) }
+        : r < 0.4
+          ? { type: "add", by: rng.chance(0.5) ? 1 + rng.int(5) : -1 - rng.int(5) }
+          : r < 0.65
+            ? { type: "set-add", element }
+            : r < 0.85
+              ? { type: "set-remove", element }
+              : { type: "register", value: `${node}@${time}` };
+    update(time, node, op);
+  }
+  scheduleAdversity(sim, { faults: w.faults, settleAt: w.settleAt });
+
+  const converged = w.settleAt + CONVERGE_MS;
+  sim.at(converged, "check: replicas converged", () => {
+    const first = checkConverged(sim, `${CONVERGE_MS}ms after the network healed at t=${w.settleAt}ms`);
+    const want = { counter: expect.counter, balance: expect.balance, register: expect.register?.value ?? null };
+    for (const key of ["counter", "balance", "register"] as const) {
+      if (JSON.stringify(first[key]) !== JSON.stringify(want[key])) {
+        const what = { counter: "the G-Counter", balance: "the PN-Counter", register: "the register" }[key];
+        const why =
+          key === "register"
+            ? `the last write, by ${expect.register?.node} at t=${expect.register?.time}ms, must win`
+            : "the sum of every update made anywhere: none may be lost or counted twice";
+        throw new Violation(`every node reads ${JSON.stringify(first[key])} from ${what} at t=${sim.now}ms, but it should be ${JSON.stringify(want[key])}: ${why}`, { time: sim.now });
+      }
+    }
+    for (const e of ELEMENTS) {
+      const present = first.set.includes(e);
+      const lastAdd = expect.lastWasAdd.get(e);
+      if (lastAdd === undefined && present) throw new Violation(`every node's OR-Set contains "${e}" at t=${sim.now}ms, but nobody ever added it`, { time: sim.now });
+      if (lastAdd === true && !present) {
+        throw new Violation(
+          `the OR-Set lacks "${e}" at t=${sim.now}ms, although the last operation on "${e}" anywhere was an add, which no earlier remove can have seen: add wins, so "${e}" must be present`,
+          { time: sim.now },
+        );
+      }
+    }
+    // With the network reliable and replicas agreeing, remove one element, then add it back elsewhere.
+    const chosen = first.set.length > 0 ? (first.set[rng.int(first.set.length)] as string) : "a";
+    const [remover, adder] = [rng.pick(NODES), rng.pick(NODES)];
+    update(sim.now + 10, remover, { type: "set-remove", element: chosen });
+    const other = ELEMENTS.find((e) => e !== chosen && first.set.includes(e));
+    if (other !== undefined) update(sim.now + 10, remover, { type: "set-remove", element: other });
+    update(sim.now + 500, adder, { type: "set-add", element: chosen });
+    sim.at(sim.now + 500 + CONVERGE_MS, "check: a remove and a re-add took effect", () => {
+      const after = checkConverged(sim, `${CONVERGE_MS}ms after ${remover} removed "${chosen}"${other ? ` and "${other}"` : ""} and ${adder} added "${chosen}" back`);
+      if (!after.set.includes(chosen)) {
+        throw new Violation(
+          `${remover} removed "${chosen}" at t=${converged + 10}ms and ${adder} added it again at t=${converged + 500}ms, but at t=${sim.now}ms the OR-Set lacks "${chosen}": a remove must only cancel the adds it has seen, not later ones (a plain tombstone is not an OR-Set)`,
+          { time: sim.now },
+        );
+      }
+      if (other !== undefined && after.set.includes(other)) {
+        throw new Violation(`${remover} removed "${other}" at t=${converged + 10}ms when every replica agreed, but at t=${sim.now}ms the OR-Set still contains "${other}"`, { time: sim.now });
+      }
+    });
+  });
+  sim.start();
+  sim.run(converged + 600 + CONVERGE_MS);
+  return sim;
+}
+
+function checkConverged(sim: Simulation, why: string): CrdtReadout {
+  let first: { node: NodeId; read: CrdtReadout } | null = null;
+  for (const id of NODES) {
+    const node = sim.handlersOf<CrdtNode>(id);
+    if (node === null) continue;
+    const read = node.read();
+    if (first === null) first = { node: id, read };
+    else if (JSON.stringify(read) !== JSON.stringify(first.read)) {
+      throw new Violation(
+        `${id} reads ${JSON.stringify(read)} but ${first.node} reads ${JSON.stringify(first.read)} at t=${sim.now}ms, ${why}: replicas must keep gossiping state until they converge`,
+        { time: sim.now, node: id },
+      );
+    }
+  }
+  return (first as { read: CrdtReadout }).read;
+}
+
+export const crdtTests: LabTest<Lab3>[] = [
+  {
+    id: "crdt-gcounter-laws",
+    part: "B",
+    name: "G-Counter: merge is commutative, associative and idempotent, and never loses an increment",
+    points: 4,
+    run: (impl, t) => checkCrdtLaws(impl, t, gCounterSpec),
+  },
+  {
+    id: "crdt-pncounter-laws",
+    part: "B",
+    name: "PN-Counter: the merge laws, and no increment or decrement lost",
+    points: 4,
+    run: (impl, t) => checkCrdtLaws(impl, t, pnCounterSpec),
+  },
+  {
+    id: "crdt-orset-laws",
+    part: "B",
+    name: "OR-Set: the merge laws, and add wins over a concurrent remove",
+    points: 5,
+    run: (impl, t) => checkCrdtLaws(impl, t, orSetSpec),
+  },
+  {
+    id: "crdt-lww-laws",
+    part: "B",
+    name: "LWW register: the merge laws, and the largest (timestamp, replica) wins",
+    points: 4,
+    run: (impl, t) => checkCrdtLaws(impl, t, lwwSpec),
+  },
+  {
+    id: "crdt-converge-partitions",
+    part: "B",
+    name: "replicas updated on both sides of partitions, with loss and duplication, converge once it heals",
+    points: 7,
+    run(impl, t) {
+      runReplicas(impl, t, {
+        network: { loss: 0.1, duplicate: 0.1, latency: { kind: "uniform", minMs: 1, maxMs: 50 } },
+        faults: [
+          { at: 200, type: "partition", groups: [["n1", "n2"]] },
+          { at: 3000, type: "heal" },
+          { at: 3500, type: "partition", groups: [["n1", "n3"], ["n2", "n4"]] },
+          { at: 6000, type: "heal" },
+        ],
+        spreadMs: 6000,
+        settleAt: 6000,
+      });
+    },
+  },
+  {
+    id: "crdt-random-faults",
+    part: "B",
+    name: "random fault schedules (partitions, one-way cuts, loss, duplication, reordering): replicas converge",
+    points: 6,
+    seeds: 10,
+    run(impl, t) {
+      const faults = faultSchedule({ nodes: NODES, horizonMs: 4000, maxEpisodes: 5, kinds: ["partition", "one-way", "bad-network"] });
+      t.withGeneratedFaults(faults, (schedule) => {
+        runReplicas(impl, t, { network: { latency: { kind: "uniform", minMs: 1, maxMs: 40 } }, faults: schedule, spreadMs: 4000, settleAt: quietAfter(schedule, 4000) });
+      });
+    },
+  },
+];
