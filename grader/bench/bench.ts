@@ -8,6 +8,7 @@ import type { NodeContext } from "../sim/api.js";
 import { practiceSeeds, runTestInProcess } from "../runner/run-suite.js";
 import { LABS } from "../suites/index.js";
 import type { LabSuite } from "../runner/suite.js";
+import { benchCheckers } from "./checkers.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const DELIVERIES = 1_000_000;
@@ -88,3 +89,6 @@ for (const entry of LABS) {
   }
   console.log(`${entry.lab.padEnd(20)} ${suite.tests.length} tests, ${seeds} seeded runs: median ${Math.round(median(times))} ms`);
 }
+
+console.log();
+await benchCheckers();
