@@ -89,9 +89,9 @@ describe("npm run lab", () => {
     });
 
     it("the unit is not available yet", async () => {
-      const run = await runLab("raft");
+      const run = await runLab("production");
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain("Unit 5 (Raft) is coming; available now: 1 (Fallacies, clocks and reliable delivery)");
+      expect(run.stderr).toContain("Unit 8 (Production: overload, timeouts and retries) is coming; available now: 1 (Fallacies, clocks and reliable delivery)");
     });
 
     it("a test id is unknown, listing the ids", async () => {
