@@ -3,25 +3,11 @@
  * that the suite must fail. `expectedToFail` lists the tests that catch it on the practice seeds (at
  * least those; a variant may fail more, and tests it fails on only a few seeds are left out).
  */
-export interface Bug {
-  /** The folder name, named for the mistake. */
-  name: string;
-  /** The variant's folder, relative to the repo root (what `npm run lab 1 -- --impl` takes). */
-  dir: string;
-  /** The mistake, in one line. */
-  mistake: string;
-  /** Test ids that must fail on this variant. */
-  expectedToFail: string[];
-}
+import { bugsOf, type BugVariant } from "../../../grader/runner/bug-zoo.js";
 
-const bug = (name: string, mistake: string, expectedToFail: string[]): Bug => ({
-  name,
-  dir: `solutions-private/01-fallacies/bugs/${name}`,
-  mistake,
-  expectedToFail,
-});
+const bug = bugsOf("01-fallacies");
 
-export const BUGS: Bug[] = [
+export const BUGS: BugVariant[] = [
   // Part A: logical clocks
   bug("lamport-receive-no-max", "Lamport receive sets time = remote + 1, ignoring its own time", [
     "lamport-rules",

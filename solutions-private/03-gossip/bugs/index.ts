@@ -3,25 +3,11 @@
  * that the suite must fail. `expectedToFail` lists the tests that catch it on the practice seeds (at
  * least those; a variant may fail more, and tests it fails on only a few seeds are left out).
  */
-export interface Bug {
-  /** The folder name, named for the mistake. */
-  name: string;
-  /** The variant's folder, relative to the repo root (what `npm run lab 3 -- --impl` takes). */
-  dir: string;
-  /** The mistake, in one line. */
-  mistake: string;
-  /** Test ids that must fail on this variant. */
-  expectedToFail: string[];
-}
+import { bugsOf, type BugVariant } from "../../../grader/runner/bug-zoo.js";
 
-const bug = (name: string, mistake: string, expectedToFail: string[]): Bug => ({
-  name,
-  dir: `solutions-private/03-gossip/bugs/${name}`,
-  mistake,
-  expectedToFail,
-});
+const bug = bugsOf("03-gossip");
 
-export const BUGS: Bug[] = [
+export const BUGS: BugVariant[] = [
   // Part A: broadcast
   bug("broadcast-no-anti-entropy", "fire-and-forget gossip: each value is pushed once, with no retry and no anti-entropy", ["broadcast-loss", "broadcast-partition", "broadcast-crash-restart", "broadcast-random-faults"]),
   bug("broadcast-forwarding-storm", "no seen-set on the forwarding path: every copy received is forwarded again", ["broadcast-topologies", "broadcast-duplicates-reorder", "broadcast-partition", "broadcast-random-faults"]),

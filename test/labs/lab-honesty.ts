@@ -1,0 +1,99 @@
+/**
+ * What every lab's suite must prove about itself (see "honest grading" in the guide): the reference
+ * passes every test on every practice seed, the skeleton fails every test with "not implemented"
+ * without breaking the grader, every bug-zoo variant fails the tests that exist to catch it, and
+ * the same seed gives a byte-identical trace.
+ */
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { BugVariant } from "../../grader/runner/bug-zoo.js";
+import { runSeed } from "../../grader/runner/run-seed.js";
+import { practiceSeeds, runTestInProcess } from "../../grader/runner/run-suite.js";
+import type { LabSuite } from "../../grader/runner/suite.js";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+
+export interface LabUnderTest<Impl> {
+  suite: LabSuite<Impl>;
+  reference: Impl;
+  skeleton: unknown;
+  bugs: readonly BugVariant[];
+  minBugs: number;
+  /** Tests whose traces must be byte-identical run to run, and a variant to run them on too. */
+  traces: { tests: string[]; bug: string };
+}
+
+export function loadVariant<Impl>(bug: BugVariant): Promise<Impl> {
+  return import(resolve(ROOT, bug.dir, "index.ts")) as Promise<Impl>;
+}
+
+export function describeLabHonesty<Impl>(lab: LabUnderTest<Impl>): void {
+  const { suite } = lab;
+  const name = `Lab ${suite.unit}`;
+  const test = (id: string) => {
+    const found = suite.tests.find((t) => t.id === id);
+    if (!found) throw new Error(`unknown test id ${id} in ${suite.lab}`);
+    return found;
+  };
+
+  describe(`${name} reference solution`, () => {
+    for (const t of suite.tests) {
+      it(`passes ${t.id} on every practice seed`, () => {
+        const result = runTestInProcess(suite, t, lab.reference, practiceSeeds(t));
+        expect(result.failure?.message).toBeUndefined();
+        expect(result.passed).toBe(true);
+      });
+    }
+
+    it("has unique test ids and points adding up to 100 over its parts", () => {
+      expect(suite.tests.reduce((sum, t) => sum + t.points, 0)).toBe(100);
+      expect(new Set(suite.tests.map((t) => t.id)).size).toBe(suite.tests.length);
+      expect(new Set(suite.tests.map((t) => t.part))).toEqual(new Set(Object.keys(suite.parts)));
+    });
+  });
+
+  describe(`${name} skeleton`, () => {
+    it("fails every test with a 'not implemented' message, without crashing the grader", () => {
+      const dir = `labs/${suite.lab}`;
+      for (const t of suite.tests) {
+        const result = runTestInProcess(suite, t, lab.skeleton as Impl, [1], { implDir: resolve(ROOT, dir), shrinkBudget: 5 });
+        expect(result.passed, t.id).toBe(false);
+        expect(result.failure?.message, t.id).toMatch(new RegExp(`not implemented: .* in ${dir}/[\\w-]+\\.ts`));
+      }
+    });
+  });
+
+  describe(`${name} bug zoo`, () => {
+    it(`has at least ${lab.minBugs} variants, each caught by at least one named test`, () => {
+      expect(lab.bugs.length).toBeGreaterThanOrEqual(lab.minBugs);
+      for (const bug of lab.bugs) expect(bug.expectedToFail.length, bug.name).toBeGreaterThan(0);
+    });
+
+    for (const bug of lab.bugs) {
+      it(`${bug.name}: fails ${bug.expectedToFail.join(", ")}`, async () => {
+        const variant = await loadVariant<Impl>(bug);
+        for (const id of bug.expectedToFail) {
+          const result = runTestInProcess(suite, test(id), variant, practiceSeeds(test(id)), { shrinkBudget: 10 });
+          expect(result.passed, `${bug.name} should fail ${id}`).toBe(false);
+          expect(result.failure?.message).toBeTruthy();
+        }
+      });
+    }
+  });
+
+  describe(`${name} traces`, () => {
+    it("the same seed writes a byte-identical trace, failing or passing", async () => {
+      const bug = lab.bugs.find((b) => b.name === lab.traces.bug);
+      expect(bug, `no bug named ${lab.traces.bug}`).toBeDefined();
+      const variant = await loadVariant<Impl>(bug as BugVariant);
+      for (const id of lab.traces.tests) {
+        for (const impl of [lab.reference, variant]) {
+          const first = runSeed(suite, test(id), impl, 3, { trace: true });
+          const second = runSeed(suite, test(id), impl, 3, { trace: true });
+          expect(first.trace).toBeTruthy();
+          expect(second.trace).toBe(first.trace);
+        }
+      }
+    });
+  });
+}
