@@ -27,7 +27,12 @@ export const LABS: readonly LabEntry[] = [
     load: async () => (await import("./03-gossip/index.js")).suite as LabSuite<never>,
   },
   { unit: 4, lab: "04-consensus", title: "Consensus and FLP" },
-  { unit: 5, lab: "05-raft", title: "Raft" },
+  {
+    unit: 5,
+    lab: "05-raft",
+    title: "Raft",
+    load: async () => (await import("./05-raft/index.js")).suite as LabSuite<never>,
+  },
   { unit: 6, lab: "06-linearizable-kv", title: "Consistency: a linearizable key-value store" },
   { unit: 7, lab: "07-transactions", title: "Transactions and isolation" },
   { unit: 8, lab: "08-production", title: "Production: overload, timeouts and retries" },
