@@ -5,7 +5,6 @@
  */
 import { resolve } from "node:path";
 import { findLab } from "../suites/index.js";
-import { installGuards } from "../sim/guards.js";
 import { Random } from "../sim/random.js";
 import { enableFreshInstances } from "./fresh-instances.js";
 import { loadImplementation } from "./load-implementation.js";
@@ -76,16 +75,17 @@ if (loaded !== null) {
 
 /**
  * Imports the seed's own copy of the implementation. Top-level code in its modules runs now, outside
- * any simulation, so it runs under the same guards: Math.random and the clock are seeded by the seed
- * (the same values whenever this seed runs), and real timers are refused.
+ * any simulation, so Math.random is seeded by the seed for the duration (the same values whenever this
+ * seed runs). Only Math.random: Node's own module loading may use timers and the clock meanwhile.
  */
 async function loadFresh(suite: LabSuite<unknown>, task: TaskMessage): Promise<unknown> {
   const rng = new Random(task.seed, "module-load");
-  const restore = installGuards({ random: () => rng.next(), now: () => 0, redirected: () => {}, where: () => ({ time: 0 }) });
+  const realRandom = Math.random;
+  Math.random = () => rng.next();
   try {
     return await loadImplementation(suite, implDir, task.taskId);
   } finally {
-    restore();
+    Math.random = realRandom;
   }
 }
 
