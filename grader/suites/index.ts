@@ -19,7 +19,12 @@ export const LABS: readonly LabEntry[] = [
     title: "Fallacies, clocks and reliable delivery",
     load: async () => (await import("./01-fallacies/index.js")).suite as LabSuite<never>,
   },
-  { unit: 2, lab: "02-mapreduce", title: "MapReduce and distributed storage" },
+  {
+    unit: 2,
+    lab: "02-mapreduce",
+    title: "MapReduce and distributed storage",
+    load: async () => (await import("./02-mapreduce/index.js")).suite as LabSuite<never>,
+  },
   {
     unit: 3,
     lab: "03-gossip",

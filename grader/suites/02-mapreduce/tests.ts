@@ -1,0 +1,309 @@
+/**
+ * Lab 2's tests. Part A: the job's output, parallelism, how often tasks run, and a clean finish.
+ * Part B: crashed, paused and unreachable workers. Part C: stragglers and a job of 200 inputs on 20
+ * workers, measured in virtual time against an ideal.
+ */
+import type { NodeId } from "../../sim/api.js";
+import type { LabTest, TestContext } from "../../runner/suite.js";
+import { invertedIndex, longestWord, wordCount, type Execution } from "./apps.js";
+import type { Lab2, MapReduceApp } from "./interface.js";
+import { runJob, type JobSpec, type RunningJob } from "./job.js";
+import { FS_COST, type FsOp, type SharedFileSystem } from "./shared-fs.js";
+
+/** Backup tasks must bring a job with one straggler within this factor of the same job without it. */
+export const STRAGGLER_FACTOR = 2;
+/** How much slower the straggler's disk is. */
+export const STRAGGLER_SPEED = 0.04;
+/** The scale test's job must finish within this factor of the ideal time. */
+export const SCALE_FACTOR = 8;
+
+const GENTLE = { latency: { kind: "uniform", minMs: 1, maxMs: 10 } } as const;
+
+type Base = Omit<JobSpec, "deadline" | "scenario"> & Partial<Pick<JobSpec, "deadline" | "scenario">>;
+
+function job(impl: Lab2, t: TestContext, spec: Base): RunningJob {
+  return runJob(impl, t, { network: GENTLE, deadline: 30_000, scenario: "no faults", ...spec });
+}
+
+/** The time span of each map or reduce batch: from the start of the read that fed it to the call. */
+function spans(fs: SharedFileSystem, executions: readonly Execution[]): { node: NodeId; start: number; end: number }[] {
+  const seen = new Set<string>();
+  const out: { node: NodeId; start: number; end: number }[] = [];
+  for (const e of executions) {
+    const key = `${e.node}@${e.time}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const read = fs.ops.filter((op) => op.node === e.node && op.op === "read" && op.done && op.end <= e.time).at(-1);
+    out.push({ node: e.node, start: read?.start ?? e.time, end: e.time });
+  }
+  return out;
+}
+
+function overlapping(list: { node: NodeId; start: number; end: number }[]): boolean {
+  return list.some((a) => list.some((b) => a.node !== b.node && a.start < b.end && b.start < a.end));
+}
+
+/** Once `when` holds for an operation that starts, `act` runs on its worker at the chosen moment (once). */
+function once(when: (op: FsOp, j: RunningJob) => boolean, act: (op: FsOp, j: RunningJob) => void): JobSpec["onOp"] {
+  let fired = false;
+  return (op, j) => {
+    if (fired || !when(op, j)) return;
+    fired = true;
+    act(op, j);
+  };
+}
+
+/** The worker has just run map (or reduce) in this very handler: this op is that task's read or write. */
+const afterMap = (op: FsOp, j: RunningJob) => j.recorder.maps.some((e) => e.node === op.node && e.time === j.sim.now);
+const afterReduce = (op: FsOp, j: RunningJob) => j.recorder.reduces.some((e) => e.node === op.node && e.time === j.sim.now);
+const readsInputs = (op: FsOp, j: RunningJob) => op.op === "read" && op.paths.some((p) => j.inputs.has(p));
+const readsIntermediate = (op: FsOp, j: RunningJob) => op.op === "read" && !op.paths.some((p) => j.inputs.has(p)) && j.recorder.maps.length >= j.inputs.size;
+
+function crash(j: RunningJob, node: NodeId, at: number, restartAfter?: number): void {
+  j.sim.at(at, `crash ${node}`, () => j.sim.crash(node));
+  if (restartAfter !== undefined) j.sim.at(at + restartAfter, `restart ${node}`, () => j.sim.restart(node));
+}
+
+/**
+ * The job's ideal time: its file traffic spread perfectly over the workers, with no network delay and
+ * no waiting: read every input, write and read back its map output (in a compact "key value" form),
+ * write every output.
+ */
+export function idealTime(j: RunningJob, app: MapReduceApp, workers: number): number {
+  let bytes = 0;
+  for (const [file, contents] of j.inputs) {
+    bytes += contents.length;
+    for (const { key, value } of app.map(file, contents)) bytes += 2 * (key.length + value.length + 2);
+  }
+  for (const [path, inode] of j.fs.files) if (path.startsWith("mr-out-")) bytes += inode.contents.length;
+  return Math.ceil(bytes / FS_COST.bytesPerMs / workers);
+}
+
+export const tests: LabTest<Lab2>[] = [
+  // ---------------------------------------------------------------- Part A
+  {
+    id: "mr-word-count",
+    part: "A",
+    name: "word count: the output equals a sequential run's, for several input sets and worker counts",
+    points: 10,
+    run(impl, t) {
+      job(impl, t, { app: wordCount, workers: 1, splits: 4, nReduce: 2 });
+      job(impl, t, { app: wordCount, workers: 3, splits: 8, nReduce: 3 });
+      job(impl, t, { app: wordCount, workers: 5, splits: 16, nReduce: 7, words: [20, 200] });
+    },
+  },
+  {
+    id: "mr-other-apps",
+    part: "A",
+    name: "an inverted index and a longest-word-per-letter job: outputs equal a sequential run's",
+    points: 8,
+    run(impl, t) {
+      job(impl, t, { app: invertedIndex, workers: 4, splits: 12, nReduce: 5 });
+      job(impl, t, { app: longestWord, workers: 3, splits: 10, nReduce: 4, words: [20, 200] });
+    },
+  },
+  {
+    id: "mr-parallelism",
+    part: "A",
+    name: "with 4 workers, at least two map tasks and two reduce tasks run at the same time",
+    points: 8,
+    run(impl, t) {
+      const j = job(impl, t, { app: wordCount, workers: 4, splits: 8, nReduce: 4 });
+      for (const [phase, list] of [["map", j.recorder.maps], ["reduce", j.recorder.reduces]] as const) {
+        if (!overlapping(spans(j.fs, list))) {
+          t.fail(
+            `no two ${phase} tasks ever ran at the same time on 4 idle workers (word count, 8 inputs, 4 reduce tasks): ` +
+              `hand out a task to every worker that asks, without waiting for the previous task to finish`,
+          );
+        }
+      }
+    },
+  },
+  {
+    id: "mr-job-count",
+    part: "A",
+    name: "with no failures and no slow workers, every map task runs exactly once",
+    points: 6,
+    run(impl, t) {
+      const j = job(impl, t, { app: wordCount, workers: 4, splits: 12, nReduce: 4 });
+      for (const file of j.inputs.keys()) {
+        const runs = j.recorder.maps.filter((e) => e.what === file);
+        if (runs.length !== 1) {
+          t.fail(
+            `with no failures and no slow workers, the map task of ${file} ran ${runs.length} times (${runs.map((e) => `${e.node} at t=${e.time}ms`).join(", ")}): ` +
+              `run each task once unless its worker is presumed dead or is far slower than the others`,
+            { time: runs[1]?.time ?? j.sim.now },
+          );
+        }
+      }
+    },
+  },
+  {
+    id: "mr-early-exit",
+    part: "A",
+    name: "no output changes after the coordinator reports done, and every worker exits",
+    points: 8,
+    run(impl, t) {
+      // A slow worker is likely still busy when the job finishes: its late work must not touch the outputs.
+      job(impl, t, { app: wordCount, workers: 4, splits: 12, nReduce: 4, speeds: { w4: 0.25 }, scenario: "w4 four times slower than the others" });
+      job(impl, t, { app: invertedIndex, workers: 6, splits: 6, nReduce: 6, speeds: { w1: 0.3, w2: 0.3 }, scenario: "w1 and w2 three times slower than the others" });
+    },
+  },
+
+  // ---------------------------------------------------------------- Part B
+  {
+    id: "mr-crash-map",
+    part: "B",
+    name: "workers crash in the middle of map tasks (for good or restarting; twice on one task): the job still finishes correctly",
+    points: 8,
+    run(impl, t) {
+      const victim = `w${1 + (t.seed % 3)}`;
+      job(impl, t, {
+        app: wordCount, workers: 3, splits: 12, nReduce: 3,
+        scenario: `${victim} crashed for good while reading its first input`,
+        onOp: once((op, j) => op.node === victim && readsInputs(op, j), (op, j) => crash(j, op.node, op.start + 1)),
+      });
+      let crashes = 0;
+      job(impl, t, {
+        app: invertedIndex, workers: 4, splits: 16, nReduce: 4,
+        scenario: "two workers crashed while writing map output, one restarting 300ms later",
+        onOp: (op, j) => {
+          if (op.op !== "write" || !afterMap(op, j) || crashes >= 2 || op.node === "w4") return;
+          if (j.recorder.maps.filter((e) => e.node === op.node).length < 2) return;
+          crashes++;
+          crash(j, op.node, op.start + 1, crashes === 1 ? 300 : undefined);
+        },
+      });
+      // Only a timeout can save this task: both workers that take it crash and never come back.
+      const unlucky = `input-00${t.seed % 8}.txt`;
+      let takers = 0;
+      job(impl, t, {
+        app: wordCount, workers: 4, splits: 8, nReduce: 2,
+        scenario: `the first two workers to take the map task of ${unlucky} crashed for good while reading it`,
+        onOp: (op, j) => {
+          if (takers >= 2 || op.op !== "read" || !op.paths.includes(unlucky)) return;
+          takers++;
+          crash(j, op.node, op.start + 1);
+        },
+      });
+    },
+  },
+  {
+    id: "mr-crash-reduce",
+    part: "B",
+    name: "a worker crashes in the middle of a reduce task: the task is redone, and reduce tasks already committed are not",
+    points: 8,
+    run(impl, t) {
+      let crashedAt = -1;
+      const victim = `w${1 + (t.seed % 3)}`;
+      const j = job(impl, t, {
+        app: wordCount, workers: 3, splits: 9, nReduce: 9,
+        scenario: `${victim} crashed while reading for its second reduce task, restarting 30ms later`,
+        onOp: once(
+          (op, jj) => op.node === victim && readsIntermediate(op, jj) && jj.fs.renames.some((r) => r.node === victim && r.to.startsWith("mr-out-")),
+          (op, jj) => {
+            crashedAt = op.start + 1;
+            crash(jj, op.node, crashedAt, 30);
+          },
+        ),
+      });
+      if (crashedAt < 0) return;
+      for (const before of j.fs.renames.filter((r) => r.to.startsWith("mr-out-") && r.time < crashedAt)) {
+        const again = j.fs.renames.find((r) => r.to === before.to && r.time > crashedAt);
+        if (again) {
+          t.fail(
+            `${before.to} was committed by ${before.node} at t=${before.time}ms, yet after ${victim} crashed at t=${crashedAt}ms it was computed and committed again by ${again.node} at t=${again.time}ms: ` +
+              `a finished reduce task's output is in the shared file system and survives its worker; redo only unfinished tasks`,
+            { time: again.time, node: again.node },
+          );
+        }
+      }
+    },
+  },
+  {
+    id: "mr-crash-write",
+    part: "B",
+    name: "workers crash halfway through writing map and reduce output: partial files never become output",
+    points: 8,
+    run(impl, t) {
+      for (const [phase, test] of [["map", afterMap], ["reduce", afterReduce]] as const) {
+        const victim = `w${1 + ((t.seed + (phase === "map" ? 0 : 1)) % 3)}`;
+        job(impl, t, {
+          app: phase === "map" ? invertedIndex : wordCount, workers: 3, splits: 9, nReduce: 3,
+          scenario: `${victim} crashed halfway through writing ${phase} output`,
+          onOp: once((op, j) => op.op === "write" && op.node === victim && test(op, j), (op, j) => crash(j, op.node, Math.floor((op.start + op.end) / 2))),
+        });
+      }
+    },
+  },
+  {
+    id: "mr-paused-worker",
+    part: "B",
+    name: "a worker pauses mid-task, its task is given to another, and it comes back late: its late result corrupts nothing",
+    points: 8,
+    run(impl, t) {
+      // Paused during the map phase, back while other map tasks are still running.
+      const slow = { w1: 0.2, w2: 0.2, w3: 0.2 };
+      job(impl, t, {
+        app: wordCount, workers: 3, splits: 60, nReduce: 12, speeds: slow,
+        scenario: "w2 paused for 2500ms while writing its first map output",
+        onOp: once((op, j) => op.node === "w2" && op.op === "write" && afterMap(op, j), (_op, j) => j.sim.pause("w2", 2500)),
+      });
+      // Paused just before writing a reduce output, back after the job is done.
+      job(impl, t, {
+        app: invertedIndex, workers: 3, splits: 6, nReduce: 6,
+        scenario: "w1 paused for 5000ms as it read for a reduce task",
+        onOp: once((op, j) => op.node === "w1" && readsIntermediate(op, j), (_op, j) => j.sim.pause("w1", 5000)),
+      });
+    },
+  },
+  {
+    id: "mr-lost-rpcs",
+    part: "B",
+    name: "20% of messages lost and 10% duplicated, latency 1-40 ms: the job finishes correctly",
+    points: 10,
+    run(impl, t) {
+      const network = { loss: 0.2, duplicate: 0.1, latency: { kind: "uniform", minMs: 1, maxMs: 40 } } as const;
+      job(impl, t, { app: wordCount, workers: 4, splits: 16, nReduce: 4, network, scenario: "a lossy network" });
+      job(impl, t, { app: invertedIndex, workers: 3, splits: 8, nReduce: 5, network, scenario: "a lossy network" });
+    },
+  },
+
+  // ---------------------------------------------------------------- Part C
+  {
+    id: "mr-stragglers",
+    part: "C",
+    name: `a worker ${1 / STRAGGLER_SPEED} times slower than the rest: backup tasks keep the job within ${STRAGGLER_FACTOR}x of its time without it`,
+    points: 10,
+    run(impl, t) {
+      const spec = { app: wordCount, workers: 5, splits: 30, nReduce: 5 };
+      const base = job(impl, t, spec);
+      const slow = `w${1 + (t.seed % 5)}`;
+      const s = job(impl, t, { ...spec, speeds: { [slow]: STRAGGLER_SPEED }, scenario: `${slow} ${1 / STRAGGLER_SPEED} times slower` });
+      const t0 = base.doneAt as number;
+      const t1 = s.doneAt as number;
+      const summary = `done at t=${t1}ms with ${slow} ${1 / STRAGGLER_SPEED} times slower, t=${t0}ms without (${(t1 / t0).toFixed(2)}x; the bound is ${STRAGGLER_FACTOR}x)`;
+      if (t1 > STRAGGLER_FACTOR * t0) {
+        t.fail(`${summary}: near the end of each phase, give idle workers a backup copy of a task that is running far longer than the others, and take whichever copy finishes first`, { time: t1 });
+      }
+      s.sim.note(`stragglers (passed): ${summary}`);
+    },
+  },
+  {
+    id: "mr-scale",
+    part: "C",
+    name: `20 workers, 200 inputs: the job finishes within ${SCALE_FACTOR}x of the ideal time`,
+    points: 8,
+    seeds: 3,
+    run(impl, t) {
+      const j = job(impl, t, { app: wordCount, workers: 20, splits: 200, nReduce: 20 });
+      const ideal = idealTime(j, wordCount, 20);
+      const done = j.doneAt as number;
+      const summary = `200 inputs, 20 reduce tasks, 20 workers: done at t=${done}ms, ideal ${ideal}ms (${(done / ideal).toFixed(2)}x; the bound is ${SCALE_FACTOR}x)`;
+      if (done > SCALE_FACTOR * ideal) {
+        t.fail(`${summary}: keep every worker busy (answer asks at once, hand out work to every idle worker, keep waits short)`, { time: done });
+      }
+      j.sim.note(`scale (passed): ${summary}`);
+    },
+  },
+];
