@@ -153,7 +153,34 @@ export async function gradeLab(options: GradeOptions): Promise<GradeResult> {
   if (loadError !== undefined) result.loadError = loadError;
   const errors = await typeErrors;
   if (errors.length > 0) result.typeErrors = errors;
+  await saveProgress(result, options);
   return result;
+}
+
+/**
+ * Saves a run of the learner's own labs/<lab> folder to .progress/<lab>.json for the progress page
+ * (`npm run site`). Best effort: a failed write never affects grading.
+ */
+async function saveProgress(result: GradeResult, options: GradeOptions): Promise<void> {
+  if (result.loadError !== undefined || resolve(options.implDir) !== join(REPO_ROOT, "labs", result.lab)) return;
+  const record = {
+    lab: result.lab,
+    title: result.title,
+    implementation: result.implementation,
+    mode: result.mode,
+    score: result.score,
+    maxScore: result.maxScore,
+    savedAt: new Date().toISOString(),
+    ...(options.only !== undefined && options.only.length > 0 ? { only: options.only } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    tests: result.tests.map((t) => ({ id: t.id, name: t.name, passed: t.passed, points: t.points, maxPoints: t.maxPoints })),
+  };
+  try {
+    await mkdir(join(REPO_ROOT, ".progress"), { recursive: true });
+    await writeFile(join(REPO_ROOT, ".progress", `${result.lab}.json`), `${JSON.stringify(record, null, 2)}\n`);
+  } catch {
+    // The progress page is a convenience; grading must not depend on a writable checkout.
+  }
 }
 
 function selectTests(suite: LabSuite<never>, only: string[] | undefined): LabTest<never>[] {

@@ -96,7 +96,17 @@ function describeFailure(test: TestResult, dim: (text: string) => string): strin
     : [`      ${where}:`, indent(failure.message, 8)];
   lines.push(`      replay: ${failure.replay}`);
   if (failure.trace) lines.push(dim(`      trace: ${failure.trace}`));
+  lines.push(`      diagram: ${diagramCommand(failure.replay, failure.trace)}`);
   return lines;
+}
+
+/**
+ * The one command that opens this failure's space-time diagram (grader/cli/trace.ts): the trace when
+ * it was written, otherwise the replay's own arguments, which that command runs with --trace first.
+ */
+function diagramCommand(replay: string, trace: string | undefined): string {
+  if (trace !== undefined) return `npm run trace -- ${/^[\w@%+=:,./-]+$/.test(trace) ? trace : `'${trace.replace(/'/g, `'\\''`)}'`}`;
+  return replay.replace(/^npm run lab (\S+) -- /, "npm run trace -- $1 ").replace(/ --trace(?= |$)/, "");
 }
 
 /** Tests by part, in the order the parts first appear in the suite. */

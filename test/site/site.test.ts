@@ -1,0 +1,208 @@
+/**
+ * The site builder, the viewer's model and the one command from a failure to its diagram, without a
+ * browser (test/site/browser.test.ts covers what renders).
+ */
+import { execFile, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { buildSite, progressPage, SiteBuildError } from "../../grader/site/build.js";
+import { formatReport } from "../../grader/runner/report.js";
+import type { GradeResult } from "../../grader/runner/grade.js";
+// @ts-ignore: a plain ES module shared with the browser (no type declarations).
+import { annotationAt, buildModel, parseTraceText, syntheticTrace } from "../../grader/site/viewer/model.js";
+import { REPO, runLab } from "../runner/run-lab.js";
+
+const temp = mkdtempSync(join(tmpdir(), "ds-course-site-"));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+const UNIT = `# Unit 1: Test
+
+## Learning objectives
+
+1. One.
+
+## Readings
+
+- [A reading](../../readings/a.md)
+
+## Lab 1
+
+The [handout](../../labs/01-test/README.md#parts).
+
+## Discussion questions
+
+1. Why?
+`;
+
+/** A tiny course in a temporary folder; `edit` changes files before the build. */
+function course(name: string, edit: Record<string, string> = {}): string {
+  const root = join(temp, name);
+  const files: Record<string, string> = {
+    "README.md": "# Home\n\nSee the [syllabus](COURSE.md) and [Unit 1](units/01-test/README.md).\n",
+    "COURSE.md": "# Syllabus\n\n### Unit 1: Test\n\n[Unit 1](units/01-test/README.md), [lab](labs/01-test/), [api](grader/sim/api.ts).\n",
+    "units/01-test/README.md": UNIT,
+    "labs/01-test/README.md": "# Lab 1\n\n## Parts\n\n```ts\nconst x: number = 1; // one\n```\n\nBack to the [unit](../../units/01-test/README.md#learning-objectives).\n",
+    "readings/README.md": "# Readings\n\n[a](a.md)\n",
+    "readings/a.md": "# A paper\n\nText.\n",
+    "grader/sim/api.ts": "export const api = 1;\n",
+    ...edit,
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+function buildError(root: string): string[] {
+  try {
+    buildSite({ root, out: join(root, "site-dist") });
+  } catch (error) {
+    if (error instanceof SiteBuildError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("npm run site", () => {
+  it("builds pages with working relative links, heading anchors, highlighted code and rendered source files", () => {
+    const root = course("good");
+    const result = buildSite({ root, out: join(root, "site-dist") });
+    expect(result.pages).toEqual(expect.arrayContaining(["index.html", "COURSE.html", "units/01-test/index.html", "labs/01-test/index.html", "readings/a.html", "progress.html", "viewer/index.html", "source/grader/sim/api.ts.html"]));
+    const unit = readFileSync(join(root, "site-dist/units/01-test/index.html"), "utf8");
+    expect(unit).toContain('href="../../labs/01-test/index.html#parts"');
+    expect(unit).toContain('href="../../readings/a.html"');
+    expect(unit).toContain('<h2 id="learning-objectives">');
+    const lab = readFileSync(join(root, "site-dist/labs/01-test/index.html"), "utf8");
+    expect(lab).toContain('<span class="hl-k">const</span>');
+    expect(lab).not.toMatch(/https?:\/\/(?!www\.w3)/); // nothing fetched from the network
+    expect(readFileSync(join(root, "site-dist/COURSE.html"), "utf8")).toContain('href="labs/01-test/index.html"');
+  });
+
+  it("fails on a broken internal link, naming the page and the link", () => {
+    const root = course("broken-link", { "readings/a.md": "# A paper\n\nSee [missing](missing.md) and [bad anchor](../units/01-test/README.md#no-such-heading).\n" });
+    const problems = buildError(root);
+    expect(problems.join("\n")).toContain("readings/a.html: broken link missing.md");
+    expect(problems.join("\n")).toContain("has no heading #no-such-heading");
+  });
+
+  it("fails on a unit page without a required section", () => {
+    const root = course("no-questions", { "units/01-test/README.md": UNIT.replace("## Discussion questions", "## Thoughts") });
+    expect(buildError(root)).toEqual([expect.stringContaining('units/01-test/README.md has no "## Discussion questions" section')]);
+  });
+
+  it("builds the real course", () => {
+    const result = buildSite({ root: REPO, out: join(temp, "real") });
+    expect(result.pages).toEqual(expect.arrayContaining(["units/01-fallacies/index.html", "labs/01-fallacies/index.html", "progress.html"]));
+  });
+});
+
+describe("the progress page", () => {
+  it("npm run lab saves each run of the learner's own labs/ folder, and the page shows it", async () => {
+    const run = await runLab("1", "--only", "lamport-rules");
+    expect(run.stdout).toContain("Score: 0/");
+    // Other test files grade the skeleton too and may save after this run: check only what every such run saves.
+    const saved = JSON.parse(readFileSync(join(REPO, ".progress/01-fallacies.json"), "utf8"));
+    expect(saved).toMatchObject({ lab: "01-fallacies", implementation: "labs/01-fallacies", score: 0 });
+    expect(Date.now() - Date.parse(saved.savedAt)).toBeLessThan(60_000);
+
+    const root = course("progress");
+    mkdirSync(join(root, ".progress"));
+    writeFileSync(join(root, ".progress/01-fallacies.json"), JSON.stringify({ ...saved, only: ["lamport-rules"], score: 2, maxScore: 8, tests: [{ id: "lamport-rules", name: "Lamport", passed: true, points: 2, maxPoints: 2 }] }));
+    const page = progressPage(root);
+    expect(page).toContain('<tr data-lab="01-fallacies" class="partial">');
+    expect(page).toContain("2/8");
+    expect(page).toContain("only lamport-rules; practice run");
+    expect(page).toContain('<tr data-lab="03-gossip"><td>Lab 3: Gossip, broadcast and CRDTs</td><td colspan="4">not run yet');
+  });
+});
+
+describe("the viewer's model", () => {
+  // Seed 2, not the browser test's seed 1: the two files run in parallel and each writes its trace.
+  it("turns a real Unit 1 failure into lanes, arrows, a crash band and the failure", async () => {
+    await runLab("1", "--impl", "solutions-private/01-fallacies/bugs/channel-incarnation-not-persisted", "--only", "channel-sender-restart", "--seed", "2", "--trace");
+    const trace = parseTraceText(readFileSync(join(REPO, "traces/01-fallacies/channel-sender-restart-seed2.json"), "utf8"));
+    const model = buildModel(trace);
+    expect(model.nodes).toEqual(["n1", "n2"]);
+    const sends = trace.events.filter((e: { type: string }) => e.type === "send").length;
+    expect(model.messages.size).toBe(sends);
+    expect(model.arrows.length).toBe(trace.events.filter((e: { type: string }) => e.type === "deliver" || e.type === "drop").length);
+    expect(model.bands).toEqual([expect.objectContaining({ node: 0, kind: "down" })]);
+    expect(model.msgTypes.sort()).toEqual(["ack", "data"]);
+    expect(model.header.failure).toMatchObject({ time: 669, node: "n2" });
+    expect(model.annotations).toEqual([]); // no terms in Lab 1's messages
+  });
+
+  it("infers Raft terms and roles from the messages", () => {
+    const send = (t: number, from: string, type: string, term: number, id: number) => ({ t, type: "send", id, from, to: from === "n1" ? "n2" : "n1", bytes: 1, msg: { type, term } });
+    const trace = {
+      format: "ds-course-trace", version: 1, lab: "05-raft", test: "t", seed: 1, nodes: ["n1", "n2"],
+      events: [send(10, "n1", "vote", 1, 1), { t: 12, type: "deliver", id: 1, from: "n1", to: "n2" }, send(20, "n1", "append", 1, 2), { t: 30, type: "crash", node: "n1" }],
+    };
+    const model = buildModel(trace);
+    expect(annotationAt(model.annotations, "n1", 15)).toMatchObject({ role: "candidate", term: 1 });
+    expect(annotationAt(model.annotations, "n1", 25)).toMatchObject({ role: "leader", term: 1 });
+    expect(annotationAt(model.annotations, "n2", 25)).toMatchObject({ role: "follower", term: 1 });
+    expect(annotationAt(model.annotations, "n1", 31)).toMatchObject({ role: "down" });
+  });
+
+  it("pairs client operations and marks the ones a checker reported", () => {
+    const trace = syntheticTrace(2000, 3);
+    trace.failure.message = "Not linearizable: process c1's write (history entries 3..7) cannot be ordered";
+    const model = buildModel(trace);
+    expect(model.history.ops.length).toBeGreaterThan(10);
+    expect(model.history.ops.filter((o: { reported: boolean }) => o.reported).map((o: { invokeIndex: number }) => o.invokeIndex)).toEqual([3]);
+  });
+});
+
+describe("the viewer's JavaScript", () => {
+  // Plain ES modules (no build step), checked with the DOM types the repo's own tsconfig leaves out.
+  it("type-checks in strict mode with the DOM library", async () => {
+    const tsc = join(REPO, "node_modules", ".bin", "tsc");
+    const args = ["--ignoreConfig", "--noEmit", "--allowJs", "--checkJs", "--strict", "--lib", "es2023,dom,dom.iterable", "--target", "es2023", "--module", "nodenext", "--moduleResolution", "nodenext", "--types", "node", "grader/site/viewer/model.js", "grader/site/viewer/app.js"];
+    const output = await new Promise<string>((done) => execFile(tsc, args, { cwd: REPO }, (_error, stdout, stderr) => done(stdout + stderr)));
+    expect(output.trim()).toBe("");
+  });
+});
+
+describe("from a failing npm run lab to the diagram", () => {
+  const result: GradeResult = {
+    lab: "01-fallacies", title: "T", implementation: "labs/01-fallacies", mode: "practice", score: 0, maxScore: 1, durationMs: 1,
+    tests: [{ id: "x", name: "x", part: "A", points: 0, maxPoints: 1, passed: false, seeds: [3], failure: { seed: 3, message: "m", replay: "npm run lab 1 -- --only x --seed 3 --trace --impl some/dir" } }],
+  };
+  it("prints the one command that opens the diagram of that exact failure", () => {
+    const style = { color: false, symbols: false };
+    expect(formatReport(result, { unit: 1, parts: { A: "a" } }, style)).toContain("      diagram: npm run trace -- 1 --only x --seed 3 --impl some/dir\n");
+    const traced = structuredClone(result);
+    (traced.tests[0] as { failure: { trace?: string } }).failure.trace = "traces/01-fallacies/x-seed3.json";
+    expect(formatReport(traced, { unit: 1, parts: { A: "a" } }, style)).toContain("      diagram: npm run trace -- traces/01-fallacies/x-seed3.json\n");
+  });
+
+  it("npm run trace replays the seed, serves the viewer and prints the address of the diagram", async () => {
+    const tsx = createRequire(import.meta.url).resolve("tsx/cli");
+    const child = spawn(process.execPath, [tsx, "grader/cli/trace.ts", "1", "--only", "channel-sender-restart", "--seed", "2", "--impl", "solutions-private/01-fallacies/bugs/channel-incarnation-not-persisted"], {
+      cwd: REPO,
+      env: { ...process.env, npm_lifecycle_event: "", NO_COLOR: "1" },
+    });
+    try {
+      const url = await new Promise<string>((done, fail) => {
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /Open the diagram: (\S+)/.exec(out);
+          if (match) done(match[1] as string);
+        });
+        child.on("exit", (code) => fail(new Error(`npm run trace exited (${code}) without printing an address: ${out}`)));
+      });
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/viewer\/\?trace=%2Ftraces%2F01-fallacies%2Fchannel-sender-restart-seed2\.json$/);
+      expect(await (await fetch(url)).text()).toContain('<div id="viewer-root"');
+      const trace = decodeURIComponent(new URL(url).searchParams.get("trace") as string);
+      expect(await (await fetch(new URL(trace, url))).json()).toMatchObject({ test: "channel-sender-restart", failure: { time: 669, node: "n2" } });
+    } finally {
+      child.kill();
+    }
+  });
+});
