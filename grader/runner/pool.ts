@@ -9,9 +9,16 @@
  * Workers are child processes, not worker threads: a thread's heap limit is best effort (a loop that
  * pushes onto one array can abort the whole process, nodejs/node#47224) and `terminate()` did not stop
  * such a loop, while a process can always be killed and its out-of-memory abort stays its own.
+ *
+ * Batch grading (grader/instructor/) also turns on guard rails (see `sandboxWorkers`): Node's
+ * permission model limits what a worker may read and write and refuses child processes. That is a
+ * seat belt against accidents and casual snooping, not a security boundary: grade untrusted cohorts in
+ * a container (Gradescope runs every submission in one).
  */
 import { fork, type ChildProcess } from "node:child_process";
+import { realpathSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { SeedResult } from "./run-seed.js";
 import type { TaskMessage, WorkerInit, WorkerReply } from "./worker.js";
@@ -67,6 +74,64 @@ const SEEDS_PER_WORKER = 500;
 
 const WORKER_FILE = fileURLToPath(new URL("./worker.ts", import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
+
+/** What a guarded worker may touch besides the grader itself (grader/, node_modules/, package.json). */
+export interface Sandbox {
+  /** Folders (or files) it may read: the submission's own folder. */
+  readable: string[];
+  /** The one folder it may write to. */
+  writable: string;
+}
+
+let sandbox: Sandbox | null = null;
+
+/**
+ * From now on, start workers under Node's permission model (reads limited to the grader and
+ * `readable`, writes to `writable`, no child processes or worker threads), or stop doing so (null).
+ * Process-wide, so a batch-grading child sets it once before calling gradeLab.
+ */
+export function sandboxWorkers(next: Sandbox | null): void {
+  sandbox = next;
+}
+
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+
+/**
+ * Under the permission model tsx cannot run (esbuild transforms in a worker thread that starts a
+ * child process), so a guarded worker uses Node's own TypeScript support instead. Its one gap for
+ * this repo: imports name "./x.js" for "./x.ts". This resolve hook, passed as a data: URL so no file
+ * outside the allowed set is needed, tries the .ts file when the .js one does not exist.
+ */
+const TS_RESOLVE_HOOK = `data:text/javascript,${encodeURIComponent(`
+import { registerHooks } from "node:module";
+registerHooks({
+  resolve(specifier, context, next) {
+    try {
+      return next(specifier, context);
+    } catch (error) {
+      if (error?.code !== "ERR_MODULE_NOT_FOUND" || !/^(\\.|\\/|file:).*\\.js$/.test(specifier)) throw error;
+      return next(specifier.slice(0, -3) + ".ts", context);
+    }
+  },
+});`)}`;
+
+function workerFlags(memoryMb: number): string[] {
+  const memory = `--max-old-space-size=${memoryMb}`;
+  if (sandbox === null) return ["--import", TSX_LOADER, memory];
+  const allowed = [join(REPO, "grader"), join(REPO, "node_modules"), join(REPO, "package.json"), ...sandbox.readable];
+  // Modules load from their real paths, so a symlinked node_modules (or grader) is allowed at both.
+  const readable = [...new Set(allowed.flatMap((path) => [path, realpathSync(path)]))];
+  return [
+    "--permission",
+    ...readable.map((path) => `--allow-fs-read=${path}`),
+    `--allow-fs-write=${sandbox.writable}`,
+    "--experimental-transform-types",
+    "--disable-warning=ExperimentalWarning",
+    "--import",
+    TS_RESOLVE_HOOK,
+    memory,
+  ];
+}
 
 export class WorkerPool {
   private readonly slots = new Set<Slot>();
@@ -138,7 +203,7 @@ export class WorkerPool {
     // Flags are set here rather than inherited: the worker needs tsx's loader however the grader was
     // started (tsx, vitest, plain node), and must not inherit flags such as --inspect.
     const child = fork(WORKER_FILE, [JSON.stringify(init)], {
-      execArgv: ["--import", TSX_LOADER, `--max-old-space-size=${this.options.memoryMb}`],
+      execArgv: workerFlags(this.options.memoryMb),
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     const slot: Slot = {

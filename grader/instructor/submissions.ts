@@ -1,0 +1,113 @@
+/**
+ * Submissions as instructors receive them: a folder, a .zip or a .tar.gz that holds a learner's lab
+ * folder somewhere inside. Each is staged into a temporary folder laid out like the course
+ * (`<stage>/labs/<lab>/`, with `<stage>/grader` pointing at the grader), so the learner's relative
+ * imports resolve as they did at home, and the grading workers may read that folder and nothing else
+ * of the learner's world.
+ */
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { REPO_ROOT } from "../runner/typecheck.js";
+import { readZip } from "./zip.js";
+
+/** A submission's id: its file or folder name without the archive extension. */
+export function submissionId(path: string): string {
+  return basename(resolve(path)).replace(/\.(zip|tar\.gz|tgz)$/i, "");
+}
+
+export interface Staged {
+  /** The staged copy of the learner's lab folder (what the grader loads). */
+  implDir: string;
+  /** The stage's root: the workers may read it. */
+  root: string;
+  /** The one folder the workers may write to. */
+  scratch: string;
+  /** Where the lab folder was found inside the submission, for messages ("." for the top). */
+  foundAt: string;
+}
+
+/** Thrown when a submission cannot be staged: the batch records it and goes on. */
+export class SubmissionError extends Error {}
+
+/** Stages `submission` for `lab` into `root` (created; removed by the caller). */
+export function stageSubmission(submission: string, lab: string, root: string): Staged {
+  const source = resolve(submission);
+  if (!existsSync(source)) throw new SubmissionError(`${submission} does not exist`);
+  mkdirSync(root, { recursive: true });
+  let unpacked = source;
+  if (statSync(source).isFile()) {
+    unpacked = join(root, "upload");
+    mkdirSync(unpacked);
+    if (/\.zip$/i.test(source)) extractZip(source, unpacked);
+    else if (/\.(tar\.gz|tgz)$/i.test(source)) extractTar(source, unpacked);
+    else throw new SubmissionError(`${basename(source)} is neither a folder, a .zip nor a .tar.gz`);
+  }
+  const found = findLabFolder(unpacked, lab);
+  const implDir = join(root, "labs", lab);
+  mkdirSync(dirname(implDir), { recursive: true });
+  // Regular files and folders only: a symbolic link could point the workers anywhere.
+  cpSync(found, implDir, { recursive: true, filter: (from) => !lstatSync(from).isSymbolicLink() && basename(from) !== "node_modules" });
+  if (unpacked !== source) rmSync(unpacked, { recursive: true, force: true });
+  writeFileSync(join(root, "package.json"), `${JSON.stringify({ private: true, type: "module" })}\n`);
+  symlinkSync(join(REPO_ROOT, "grader"), join(root, "grader"), "dir");
+  const scratch = join(root, "tmp");
+  mkdirSync(scratch);
+  return { implDir, root, scratch, foundAt: relative(unpacked, found) || "." };
+}
+
+/**
+ * The lab folder inside a submission: the top if it holds index.ts, else a folder named for the lab
+ * (e.g. labs/01-fallacies), else the only folder that holds an index.ts.
+ */
+function findLabFolder(top: string, lab: string): string {
+  const candidates: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (existsSync(join(dir, "index.ts"))) candidates.push(dir);
+    if (depth === 0) return;
+    for (const name of readdirSync(dir).sort()) {
+      if (name === "node_modules" || name.startsWith(".") || name === "__MACOSX") continue;
+      const path = join(dir, name);
+      if (lstatSync(path).isDirectory()) walk(path, depth - 1);
+    }
+  };
+  walk(top, 5);
+  if (candidates.includes(top)) return top;
+  const named = candidates.filter((dir) => basename(dir) === lab);
+  if (named.length === 1) return named[0] as string;
+  if (candidates.length === 1) return candidates[0] as string;
+  const shown = candidates.map((dir) => relative(top, dir));
+  throw new SubmissionError(
+    candidates.length === 0
+      ? `no index.ts anywhere in the submission: it should hold the lab folder (labs/${lab}/ with its index.ts)`
+      : `several folders with an index.ts (${shown.join(", ")}) and none is named ${lab}: which one is the lab?`,
+  );
+}
+
+function extractZip(file: string, into: string): void {
+  let entries;
+  try {
+    entries = readZip(readFileSync(file));
+  } catch (error) {
+    throw new SubmissionError(`${basename(file)}: ${(error as Error).message}`);
+  }
+  for (const entry of entries) {
+    const target = resolve(into, entry.name);
+    if (!target.startsWith(into + sep)) throw new SubmissionError(`${basename(file)}: entry ${entry.name} points outside the archive`);
+    if (entry.name.endsWith("/")) mkdirSync(target, { recursive: true });
+    else {
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, entry.data);
+    }
+  }
+}
+
+function extractTar(file: string, into: string): void {
+  try {
+    // GNU and BSD tar both refuse absolute paths and ".." by default; links are left out when copying.
+    execFileSync("tar", ["-xzf", file, "-C", into, "--no-same-owner"], { stdio: ["ignore", "ignore", "pipe"] });
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    throw new SubmissionError(`${basename(file)}: tar could not extract it${stderr ? `: ${stderr}` : ""}`);
+  }
+}

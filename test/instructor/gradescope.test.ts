@@ -1,0 +1,84 @@
+/**
+ * The Gradescope autograder, run as Gradescope would: the zip unpacked into a simulated /autograder
+ * (node_modules linked instead of setup.sh's `npm ci`), run_autograder run once per submission, and
+ * results.json checked, including for submissions that cannot be graded at all.
+ */
+import { execFile } from "node:child_process";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildAutograder, type GradescopeResults } from "../../grader/instructor/gradescope.js";
+import { readZip } from "../../grader/instructor/zip.js";
+import { findLab, type LabEntry } from "../../grader/suites/index.js";
+import { REPO } from "../runner/run-lab.js";
+import { makeSubmissions } from "./make-submissions.js";
+
+let dir: string;
+let root: string;
+let subs: Map<string, string>;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "gradescope-test-"));
+  root = join(dir, "autograder");
+  const zip = buildAutograder({ entry: findLab("1") as LabEntry, seeds: 1, only: ["channel-basic", "lamport-rules"] });
+  for (const entry of readZip(zip)) {
+    const target = join(root, "source", entry.name);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, entry.data);
+    if (entry.mode !== undefined) chmodSync(target, entry.mode);
+  }
+  symlinkSync(join(REPO, "node_modules"), join(root, "source", "node_modules"));
+  copyFileSync(join(root, "source", "run_autograder"), join(root, "run_autograder"));
+  chmodSync(join(root, "run_autograder"), 0o755);
+  const wanted = new Set(["reference", "broken-compile-error", "broken-process-exit"]);
+  subs = new Map(makeSubmissions(join(dir, "subs"), (name) => wanted.has(name)).map((path) => [path.split("/").at(-1) as string, path]));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Puts `from` (a folder, or nothing) at /autograder/submission and runs run_autograder. */
+async function runAutograder(from: string | null): Promise<GradescopeResults> {
+  const submission = join(root, "submission");
+  rmSync(submission, { recursive: true, force: true });
+  mkdirSync(submission);
+  if (from !== null) await new Promise((done) => execFile("cp", ["-R", `${from}/.`, submission], done));
+  await new Promise((done) => execFile("bash", [join(root, "run_autograder")], { env: { ...process.env, AUTOGRADER_ROOT: root } }, done));
+  return JSON.parse(readFileSync(join(root, "results", "results.json"), "utf8")) as GradescopeResults;
+}
+
+describe("the Gradescope autograder", () => {
+  it("holds setup.sh, run_autograder and the grader, but no labs or solutions", () => {
+    const names = readZip(buildAutograder({ entry: findLab("1") as LabEntry })).map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(["setup.sh", "run_autograder", "package.json", "package-lock.json", "grader/runner/grade.ts"]));
+    expect(names.filter((n) => /^(labs|solutions-private|test)\//.test(n))).toEqual([]);
+  });
+
+  it("grades the reference with full marks; each test's output has its seed and replay command", async () => {
+    const results = await runAutograder(subs.get("reference") as string);
+    expect(results.score).toBe(8);
+    expect(results.tests.map((t) => [t.name, t.score, t.max_score, t.status, t.visibility])).toEqual([
+      [expect.stringContaining("(lamport-rules)"), 5, 5, "passed", "visible"],
+      [expect.stringContaining("(channel-basic)"), 3, 3, "passed", "visible"],
+    ]);
+    expect(results.tests[0]?.output).toMatch(/^Passed on seeds \d+\.\nReplay one: npm run lab 1 -- --only lamport-rules --seed \d+ --trace$/);
+  });
+
+  it("records a failing test with its seed and the learner's replay command", async () => {
+    const results = await runAutograder(subs.get("broken-process-exit") as string);
+    expect(results.score).toBe(5);
+    const failed = results.tests.find((t) => t.status === "failed");
+    expect(failed?.output).toMatch(/^Failed on seed \d+ at t=5 ms \(node n2\):\n.*called process\.exit\(1\)/);
+    expect(failed?.output).toMatch(/Replay it: npm run lab 1 -- --only channel-basic --seed \d+ --trace$/);
+    expect(results.output).toContain("Status: process-exit");
+  });
+
+  it("always writes results.json: a submission that does not compile, and an empty one", async () => {
+    const broken = await runAutograder(subs.get("broken-compile-error") as string);
+    expect(broken).toMatchObject({ score: 0 });
+    expect(broken.output).toContain("Status: compile-error");
+    expect(broken.tests.every((t) => t.status === "failed" && t.output.startsWith("Not run"))).toBe(true);
+    const empty = await runAutograder(null);
+    expect(empty).toMatchObject({ score: 0, tests: [] });
+    expect(empty.output).toContain("no index.ts anywhere in the submission");
+  });
+});
