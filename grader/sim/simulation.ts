@@ -45,10 +45,37 @@ export interface PendingView {
   node: NodeId | null;
   from: NodeId | null;
   label: string;
+  /** The message of a delivery, the payload of a timer; null for actions and calls. */
+  payload: Json;
 }
 
-/** Returns the index (into `pending`, which is in time order) of the event to run next. */
-export type Chooser = (pending: readonly PendingView[], step: number) => number;
+/**
+ * An intervention a `Chooser` may make instead of running an event (for schedule exploration). It
+ * changes the world between two steps; the chooser is then asked again for the same step.
+ * - `drop`: the pending delivery `pending[drop]` is lost (traced as a drop).
+ * - `duplicate`: the pending delivery `pending[duplicate]` gets a second copy, pending at the same time.
+ * - `crash` / `restart`: as `crash(id)` and `restart(id)`.
+ * - `stop`: `run()` returns now, leaving every pending event pending.
+ */
+export type ChooserAction =
+  | { drop: number }
+  | { duplicate: number }
+  | { crash: NodeId }
+  | { restart: NodeId }
+  | { stop: true };
+
+/**
+ * Returns the index (into `pending`, which is in time order) of the event to run next, or an
+ * intervention. Any pending event may run, however late its time: a timer "fires early" when it is
+ * picked before earlier deliveries, and the clock never goes backwards.
+ */
+export type Chooser = (pending: readonly PendingView[], step: number) => number | ChooserAction;
+
+/** An intervention as recorded: made before the `step`-th event ran (so replay is choices + actions). */
+export interface RecordedAction {
+  step: number;
+  action: ChooserAction;
+}
 
 export type Listener = (event: TraceEvent) => void;
 
@@ -84,8 +111,10 @@ export class Simulation {
   now = 0;
   /** The client-operation history (Jepsen style). */
   readonly history: History;
-  /** The choices made so far, when a chooser drives the run. */
+  /** The choices made so far, when a chooser drives the run: the index of each event it picked. */
   readonly choices: number[] = [];
+  /** The chooser's interventions (drops, duplicates, crashes, restarts), in order. */
+  readonly actions: RecordedAction[] = [];
   readonly stats = { events: 0, sent: 0, delivered: 0, dropped: 0, duplicated: 0, bytesSent: 0 };
 
   private readonly queue = new EventQueue<Pending>();
@@ -143,7 +172,10 @@ export class Simulation {
 
   /** Starts every node that has not started yet, in the order they were added. */
   start(): void {
-    for (const slot of this.slots) if (slot.status === "new") this.startNode(slot.id);
+    // One set of guards for all the nodes' starts (installing them is not free).
+    this.guard(() => {
+      for (const slot of this.slots) if (slot.status === "new") this.startNode(slot.id);
+    });
   }
 
   startNode(id: NodeId): void {
@@ -250,6 +282,12 @@ export class Simulation {
       if (pending.length === 0) return;
       const views = pending.map((e) => this.view(e));
       const choice = chooser(views, this.choices.length);
+      if (typeof choice === "object") {
+        if ("stop" in choice) return;
+        this.intervene(choice, pending);
+        for (const check of this.stepCheckers) check();
+        continue;
+      }
       const event = pending[choice];
       if (!Number.isInteger(choice) || event === undefined) {
         throw new SimulationError(`the chooser picked ${choice}, but only ${pending.length} events are pending`, {
@@ -263,6 +301,28 @@ export class Simulation {
     }
   }
 
+  private intervene(action: Exclude<ChooserAction, { stop: true }>, pending: readonly Pending[]): void {
+    this.actions.push({ step: this.choices.length, action });
+    if ("crash" in action) return this.crash(action.crash);
+    if ("restart" in action) return this.restart(action.restart);
+    const index = "drop" in action ? action.drop : action.duplicate;
+    const e = pending[index];
+    if (e === undefined || e.kind !== DELIVER) {
+      throw new SimulationError(`the chooser asked to ${"drop" in action ? "drop" : "duplicate"} pending event ${index}, which is not a message delivery`, {
+        time: this.now,
+      });
+    }
+    const from = e.from as NodeSlot;
+    const to = e.target as NodeSlot;
+    if ("drop" in action) {
+      this.queue.remove(e);
+      return this.drop(e.id, from, to, "loss");
+    }
+    this.stats.duplicated++;
+    if (this.emitting) this.emit({ t: this.now, type: "duplicate", id: e.id, from: from.id, to: to.id });
+    this.queue.push(new Pending(e.time, ++this.seq, DELIVER, to, 0, e.id, from, e.data, null, ""));
+  }
+
   private isLive(e: Pending): boolean {
     return !(e.kind === TIMER && (e.cancelled || e.target?.incarnation !== e.incarnation));
   }
@@ -274,6 +334,7 @@ export class Simulation {
       node: e.target?.id ?? null,
       from: e.from?.id ?? null,
       label: e.label,
+      payload: e.kind === DELIVER || e.kind === TIMER ? e.data : null,
     };
   }
 
@@ -548,6 +609,14 @@ export class Simulation {
   /** The live instance of a node (for checks that read state), or null while it is down. */
   handlersOf<H extends NodeHandlers>(id: NodeId): H | null {
     return this.slot(id).handlers as H | null;
+  }
+
+  /** A node's storage: what is synced (survives a crash) and what is written but not yet synced (null: deleted). */
+  storageOf(id: NodeId): { synced: ReadonlyMap<string, Json>; unsynced: ReadonlyMap<string, Json | null> } {
+    const slot = this.slot(id);
+    const unsynced = new Map<string, Json | null>();
+    for (const [key, value] of slot.buffer) unsynced.set(key, value === TOMBSTONE ? null : value);
+    return { synced: slot.durable, unsynced };
   }
 
   /** Messages a node has sent so far, over all its incarnations. */

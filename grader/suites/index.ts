@@ -31,7 +31,12 @@ export const LABS: readonly LabEntry[] = [
     title: "Gossip, broadcast and CRDTs",
     load: async () => (await import("./03-gossip/index.js")).suite as LabSuite<never>,
   },
-  { unit: 4, lab: "04-consensus", title: "Consensus and FLP" },
+  {
+    unit: 4,
+    lab: "04-consensus",
+    title: "Consensus and FLP",
+    load: async () => (await import("./04-consensus/index.js")).suite as LabSuite<never>,
+  },
   {
     unit: 5,
     lab: "05-raft",

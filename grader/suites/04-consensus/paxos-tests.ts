@@ -1,0 +1,308 @@
+/**
+ * Parts A and B: single-decree Paxos. The schedule explorer checks safety on every interleaving of a
+ * small cluster up to a depth; scripted schedules aim at the classic mistakes; random fault schedules
+ * cover larger clusters; liveness is checked once the network stabilizes.
+ */
+import type { Json, NodeId } from "../../sim/api.js";
+import { faultSchedule } from "../../sim/fault-generators.js";
+import type { FaultSchedule } from "../../sim/faults.js";
+import type { Adversary, Chooser } from "../../sim/simulation.js";
+import { afterPrefix, explore, findCycle, pumpLoop, type ExplorerFaults } from "../../explore/explorer.js";
+import { formatSchedule, noteSearch, searchFigures, violationError } from "../../explore/report.js";
+import type { LabTest, TestContext } from "../../runner/suite.js";
+import { quietAfter, scheduleAdversity } from "../shared/adversity.js";
+import type { Lab4, PaxosRoles } from "./interface.js";
+import { paxosWorld, type PaxosWorld } from "./paxos-world.js";
+
+/** The explorer's cluster: 2 proposers (also the learners) and 3 acceptors. */
+export const SMALL: PaxosRoles = { proposers: ["p1", "p2"], acceptors: ["a1", "a2", "a3"], learners: ["p1", "p2"] };
+/** For scripted schedules: only one proposer learns, so the other runs Paxos without knowing the outcome. */
+const P1_LEARNS: PaxosRoles = { ...SMALL, learners: ["p1"] };
+const P2_LEARNS: PaxosRoles = { ...SMALL, learners: ["p2"] };
+const THREE_PROPOSERS: PaxosRoles = { proposers: ["p1", "p2", "p3"], acceptors: ["a1", "a2", "a3"], learners: ["p1"] };
+const FIVE = ["n1", "n2", "n3", "n4", "n5"];
+const ALL_FIVE: PaxosRoles = { proposers: FIVE, acceptors: FIVE, learners: FIVE };
+
+interface ExplorerScenario {
+  roles: PaxosRoles;
+  proposals: [NodeId, Json, number][];
+  /** Faults of the scripted prefix. */
+  faults?: FaultSchedule;
+  /** Everything due before this time runs in the ordinary order; the explorer searches from there. */
+  prefixMs: number;
+  search: { maxDepth: number; faults: ExplorerFaults; maxStates: number };
+}
+
+/** The explorer's world: the small cluster, the proposals, the prefix. */
+function smallWorld(impl: Lab4, t: TestContext, s: Omit<ExplorerScenario, "search">, search: { on: boolean }, onWorld: (w: PaxosWorld) => void = () => {}) {
+  return (chooser: Chooser) => {
+    const w = paxosWorld(impl, t, { roles: s.roles, chooser: afterPrefix(s.prefixMs, chooser), untraced: search.on });
+    onWorld(w);
+    for (const [node, value, at] of s.proposals) w.propose(node, value, at);
+    if (s.faults) w.sim.scheduleFaults(s.faults);
+    w.sim.start();
+    return w.sim;
+  };
+}
+
+function explorerTest(id: string, name: string, points: number, scenario: ExplorerScenario): LabTest<Lab4> {
+  const { search } = scenario;
+  return {
+    id,
+    part: "A",
+    name,
+    points,
+    seeds: 1,
+    run(impl, t) {
+      const searching = { on: true };
+      const setUp = smallWorld(impl, t, scenario, searching);
+      const result = explore({ setUp, strategy: "bfs", ...search });
+      searching.on = false; // from here on, worlds are traced: the counterexample, or one ordinary run
+      if (result.violation !== undefined) throw violationError(setUp, result, search.maxDepth);
+      if (!result.complete) {
+        t.fail(
+          `the schedule explorer stopped after ${searchFigures(result, search.maxDepth)}: its budget of ${search.maxStates.toLocaleString("en-US")} states ran out before it covered every schedule of ${search.maxDepth} steps, so safety is not established. ` +
+            `Keep node state small and canonical (no counters, timestamps or timer ids that differ between otherwise equal states) so equal states are recognised as one`,
+        );
+      }
+      noteSearch(setUp, `explorer: no violation in any schedule of up to ${search.maxDepth} steps (${searchFigures(result, search.maxDepth)}); below, one ordinary schedule`);
+    },
+  };
+}
+
+/** Runs a cluster to `endAt` and requires the listed nodes to have decided by then. */
+function runUntilDecided(w: PaxosWorld, t: TestContext, nodes: readonly NodeId[], endAt: number, since: string): void {
+  w.sim.run(endAt);
+  const missing = nodes.filter((n) => w.sim.isUp(n) && !w.checker.learnersDecided.has(n));
+  if (missing.length > 0) {
+    const chosen = w.checker.chosenValue;
+    t.fail(
+      `${missing.join(", ")} had not decided by t=${endAt}ms, ${since}. ${chosen === null ? "No value was chosen at all" : `The value ${chosen} was chosen`}: ` +
+        `a proposer must keep retrying (with a higher ballot, after a timeout or a rejection) until it learns the chosen value`,
+      { node: missing[0] as NodeId },
+    );
+  }
+}
+
+interface Scripted {
+  roles: PaxosRoles;
+  proposals: [NodeId, Json, number][];
+  faults: FaultSchedule;
+  adversary?: Adversary;
+  settleAt: number;
+  endAt: number;
+}
+
+function scriptedTest(id: string, name: string, points: number, s: Scripted): LabTest<Lab4> {
+  return {
+    id,
+    part: "A",
+    name,
+    points,
+    seeds: 3,
+    run(impl, t) {
+      const w = paxosWorld(impl, t, { roles: s.roles, network: { latency: { kind: "constant", ms: 5 } } });
+      for (const [node, value, at] of s.proposals) w.propose(node, value, at);
+      scheduleAdversity(w.sim, { faults: s.faults, adversary: s.adversary, settleAt: s.settleAt });
+      w.sim.start();
+      runUntilDecided(w, t, s.roles.learners, s.endAt, `${s.endAt - s.settleAt}ms after the network healed at t=${s.settleAt}ms`);
+    },
+  };
+}
+
+/** Depth of the explorer's searches, in steps (deliveries, timers, faults). */
+export const EXPLORE_DEPTH = 6;
+
+const block = (at: number, from: NodeId, to: NodeId) => ({ at, type: "block" as const, from, to });
+const heal = (at: number) => ({ at, type: "heal" as const });
+
+export const paxosTests: LabTest<Lab4>[] = [
+  explorerTest("paxos-explore", `explorer: p1 and p2 propose at once; every schedule of ${EXPLORE_DEPTH} steps is safe`, 8, {
+    roles: SMALL,
+    proposals: [
+      ["p1", "x", 0],
+      ["p2", "y", 0],
+    ],
+    prefixMs: 0,
+    search: { maxDepth: EXPLORE_DEPTH, faults: { timers: 0 }, maxStates: 6_000 },
+  }),
+  explorerTest(
+    "paxos-explore-preempted",
+    `explorer: p2 prepares just after p1, while p1's accepts are on their way; every schedule of ${EXPLORE_DEPTH} steps is safe`,
+    8,
+    {
+      roles: SMALL,
+      proposals: [
+        ["p1", "x", 0],
+        ["p2", "y", 6],
+      ],
+      prefixMs: 12,
+      search: { maxDepth: EXPLORE_DEPTH, faults: { timers: 0 }, maxStates: 6_000 },
+    },
+  ),
+  explorerTest(
+    "paxos-explore-after-choice",
+    `explorer: "x" is chosen on a1 and a2, then a2 crashes and restarts, then p2 proposes "y": with a message lost or duplicated, every schedule of ${EXPLORE_DEPTH} steps is safe`,
+    10,
+    {
+      // p2 is not a learner here: it has not heard that "x" was chosen, and proposes anyway.
+      roles: { ...SMALL, learners: ["p1"] },
+      proposals: [
+        ["p1", "x", 0],
+        ["p2", "y", 30],
+      ],
+      faults: [block(0, "p1", "a3"), { at: 25, type: "crash", node: "a2" }, { at: 27, type: "restart", node: "a2" }, heal(30)],
+      prefixMs: 30,
+      search: { maxDepth: EXPLORE_DEPTH, faults: { timers: 0, drops: 1, duplicates: 1 }, maxStates: 6_000 },
+    },
+  ),
+  scriptedTest("paxos-value-already-chosen", "a value is chosen, then another proposer runs: it must propose the chosen value", 6, {
+    roles: P1_LEARNS,
+    proposals: [
+      ["p1", "x", 0],
+      ["p2", "y", 30],
+    ],
+    faults: [block(0, "p1", "a3"), heal(29), block(29, "p2", "a1")],
+    settleAt: 500,
+    endAt: 4000,
+  }),
+  scriptedTest("paxos-highest-ballot", "promises report different accepted values: the one from the highest ballot wins", 6, {
+    roles: THREE_PROPOSERS,
+    proposals: [
+      ["p1", "x", 0],
+      ["p2", "y", 20],
+      ["p3", "z", 50],
+    ],
+    // p1's accept reaches only a1; p2 gets "y" chosen on a2 and a3; p3 hears a1 first, then a2.
+    faults: [block(0, "p1", "a3"), block(7, "p1", "a2"), heal(19), block(19, "p2", "a1"), block(19, "p1", "a1"), heal(49), block(49, "a3", "p3"), block(49, "p1", "a1"), block(49, "p2", "a1")],
+    settleAt: 500,
+    endAt: 4000,
+  }),
+  scriptedTest("paxos-acceptor-restart", "acceptors crash and restart after accepting: a lower ballot must not undo their acceptance", 6, {
+    roles: P2_LEARNS,
+    proposals: [
+      ["p2", "y", 0],
+      ["p1", "x", 30],
+    ],
+    faults: [block(0, "p2", "a3"), { at: 20, type: "crash", node: "a1" }, { at: 20, type: "crash", node: "a2" }, { at: 25, type: "restart", node: "a1" }, { at: 25, type: "restart", node: "a2" }, heal(29), block(29, "p2", "a1"), block(29, "p2", "a2"), block(29, "p2", "a3")],
+    settleAt: 500,
+    endAt: 4000,
+  }),
+  scriptedTest("paxos-duplicate-promise", "a duplicated promise must not count twice towards a majority", 5, {
+    roles: P2_LEARNS,
+    proposals: [
+      ["p2", "y", 0],
+      ["p1", "x", 40],
+    ],
+    faults: [block(0, "p2", "a1"), heal(39), block(39, "a2", "p1"), block(39, "a3", "p1"), block(39, "p2", "a1")],
+    adversary: (m) => (m.from === "a1" && m.to === "p1" ? { delaysMs: [5, 6] } : undefined),
+    settleAt: 1500,
+    endAt: 5000,
+  }),
+  scriptedTest("paxos-preempted-accept", "an accept for a ballot lower than the acceptor's promise is refused", 3, {
+    roles: SMALL,
+    proposals: [
+      ["p1", "x", 0],
+      ["p2", "y", 6],
+    ],
+    faults: [],
+    settleAt: 0,
+    endAt: 4000,
+  }),
+  scriptedTest("paxos-simultaneous", "two proposers start at the same instant: ballots must differ", 3, {
+    roles: SMALL,
+    proposals: [
+      ["p1", "x", 0],
+      ["p2", "y", 0],
+    ],
+    faults: [],
+    settleAt: 0,
+    endAt: 4000,
+  }),
+  {
+    id: "paxos-random-faults",
+    part: "A",
+    name: "5 nodes, all roles: random loss, duplication, reordering, partitions and crash-restarts",
+    points: 8,
+    seeds: 10,
+    run(impl, t) {
+      const faults = faultSchedule({ nodes: FIVE, crashable: FIVE, horizonMs: 3000, maxEpisodes: 6, kinds: ["partition", "one-way", "bad-network", "pause", "crash-restart"] });
+      t.withGeneratedFaults(faults, (schedule) => {
+        const values = new Map(FIVE.map((n) => [n, `v-${n}`] as const));
+        const w = paxosWorld(impl, t, {
+          roles: ALL_FIVE,
+          network: { loss: 0.1, duplicate: 0.1, latency: { kind: "uniform", minMs: 1, maxMs: 40 } },
+          reproposeOnRestart: values,
+        });
+        const starts = w.sim.stream("proposals");
+        for (const n of FIVE) w.propose(n, values.get(n) as string, Math.floor(starts.next() * 1000));
+        const settleAt = quietAfter(schedule, 3000);
+        scheduleAdversity(w.sim, { faults: schedule, settleAt });
+        w.sim.start();
+        runUntilDecided(w, t, FIVE, settleAt + 6000, `6000ms after the network healed and every node was up at t=${settleAt}ms`);
+      });
+    },
+  },
+];
+
+/** After GST, a value must be chosen within this long. */
+export const GST_BOUND_MS = 3000;
+
+export const livenessTests: LabTest<Lab4>[] = [
+  {
+    id: "paxos-duel-after-gst",
+    part: "B",
+    name: `duelling proposers: every proposer decides within ${GST_BOUND_MS}ms after the network stabilizes`,
+    points: 10,
+    seeds: 10,
+    run(impl, t) {
+      const gst = 2000;
+      const PROPOSERS = ["n1", "n2", "n3"];
+      const w = paxosWorld(impl, t, { roles: { proposers: PROPOSERS, acceptors: FIVE, learners: FIVE } });
+      const starts = w.sim.stream("proposals");
+      for (const n of PROPOSERS) w.propose(n, `v-${n}`, Math.floor(starts.next() * 20));
+      // Before GST every node is cut off from every other, so the proposers pile up retries. From GST
+      // on, no message is lost and each takes 5 or 25 ms: bounded, but an adversary picks which. On
+      // each link from a proposer, messages are alternately fast and slow (prepare fast, accept slow,
+      // as a rule), so a new prepare overtakes the other proposer's accepts, round after round.
+      w.sim.partition(FIVE.map((n) => [n]));
+      w.sim.at(gst, "GST: the network heals; every message now takes 5 or 25 ms", () => {
+        w.sim.heal();
+        w.sim.setNetwork({ loss: 0, duplicate: 0, latency: { kind: "constant", ms: 5 } });
+        w.sim.intercept((m) => (PROPOSERS.includes(m.from) ? { delaysMs: [m.linkIndex % 2 === 1 ? 5 : 25] } : undefined));
+      });
+      w.sim.start();
+      runUntilDecided(w, t, PROPOSERS, gst + GST_BOUND_MS, `${GST_BOUND_MS}ms after the network stabilized at t=${gst}ms (GST). Proposers that retry at fixed times keep pre-empting each other; wait a random, growing backoff before retrying`);
+    },
+  },
+  {
+    id: "paxos-flp-livelock",
+    part: "B",
+    name: "explorer: FLP in your code: a schedule where the proposers duel forever (and agreement still holds)",
+    points: 5,
+    seeds: 1,
+    run(impl, t) {
+      // Progress is "some value is chosen", as seen by the checker of the world being run.
+      let world: PaxosWorld | null = null;
+      const searching = { on: true };
+      const setUp = smallWorld(impl, t, { roles: SMALL, proposals: [["p1", "x", 0], ["p2", "y", 0]], prefixMs: 0 }, searching, (w) => (world = w));
+      const progress = () => (world as PaxosWorld | null)?.checker.chosenValue != null;
+      const maxDepth = 300;
+      const result = findCycle({ setUp, progress, maxDepth, maxStates: 500, maxTransitions: 3000, pumps: 3, compareNodes: false });
+      const cycle = result.cycle;
+      if (cycle === undefined) {
+        return t.fail(
+          `the explorer found no schedule in which the proposers keep pre-empting each other without a value being chosen (searched ${result.states} states, ${result.transitions} schedules, to depth ${result.depth}). ` +
+            `FLP says one exists for any Paxos: a proposer whose ballot is pre-empted (or whose phase times out) must retry with a higher ballot, forever if need be`,
+        );
+      }
+      const { prefix, loop } = cycle;
+      searching.on = false;
+      const sim = pumpLoop(setUp, cycle, 4, progress, false);
+      if (sim === null) return t.fail("the livelock the explorer found did not repeat when replayed: keep all node state in the objects the factory returns, and use only ctx.random()");
+      sim.note(
+        `explorer: after the ${prefix.length} steps of the prefix, this loop of ${loop.length} steps returns to the same state with higher ballots, and no value is ever chosen (found after ${result.states} states). The loop:\n${formatSchedule(loop, prefix.length + 1)}`,
+      );
+    },
+  },
+];
