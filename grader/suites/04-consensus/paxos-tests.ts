@@ -117,7 +117,7 @@ const block = (at: number, from: NodeId, to: NodeId) => ({ at, type: "block" as 
 const heal = (at: number) => ({ at, type: "heal" as const });
 
 export const paxosTests: LabTest<Lab4>[] = [
-  explorerTest("paxos-explore", `explorer: p1 and p2 propose at once; every schedule of ${EXPLORE_DEPTH} steps is safe`, 8, {
+  explorerTest("paxos-explore", `explorer: p1 and p2 propose at once; every schedule of ${EXPLORE_DEPTH} steps is safe`, 6, {
     roles: SMALL,
     proposals: [
       ["p1", "x", 0],
@@ -129,7 +129,7 @@ export const paxosTests: LabTest<Lab4>[] = [
   explorerTest(
     "paxos-explore-preempted",
     `explorer: p2 prepares just after p1, while p1's accepts are on their way; every schedule of ${EXPLORE_DEPTH} steps is safe`,
-    8,
+    6,
     {
       roles: SMALL,
       proposals: [
@@ -143,7 +143,7 @@ export const paxosTests: LabTest<Lab4>[] = [
   explorerTest(
     "paxos-explore-after-choice",
     `explorer: "x" is chosen on a1 and a2, then a2 crashes and restarts, then p2 proposes "y": with a message lost or duplicated, every schedule of ${EXPLORE_DEPTH} steps is safe`,
-    10,
+    8,
     {
       // p2 is not a learner here: it has not heard that "x" was chosen, and proposes anyway.
       roles: { ...SMALL, learners: ["p1"] },
@@ -154,6 +154,24 @@ export const paxosTests: LabTest<Lab4>[] = [
       faults: [block(0, "p1", "a3"), { at: 25, type: "crash", node: "a2" }, { at: 27, type: "restart", node: "a2" }, heal(30)],
       prefixMs: 30,
       search: { maxDepth: EXPLORE_DEPTH, faults: { timers: 0, drops: 1, duplicates: 1 }, maxStates: 6_000 },
+    },
+  ),
+  explorerTest(
+    "paxos-explore-highest-ballot",
+    `explorer: "x" is accepted on a1 alone in p1's ballot, "y" is chosen on a2 and a3 in p2's higher ballot, then p3 proposes "z": in every order of its promises, every schedule of ${EXPLORE_DEPTH} steps is safe`,
+    6,
+    {
+      // As in paxos-highest-ballot: p1's accept reaches only a1; p2 (which never reaches a1) gets "y"
+      // chosen on a2 and a3. p3's promises then report two different accepted values.
+      roles: THREE_PROPOSERS,
+      proposals: [
+        ["p1", "x", 0],
+        ["p2", "y", 20],
+        ["p3", "z", 50],
+      ],
+      faults: [block(0, "p1", "a3"), block(7, "p1", "a2"), heal(19), block(19, "p2", "a1"), heal(49)],
+      prefixMs: 50,
+      search: { maxDepth: EXPLORE_DEPTH, faults: { timers: 0 }, maxStates: 6_000 },
     },
   ),
   scriptedTest("paxos-value-already-chosen", "a value is chosen, then another proposer runs: it must propose the chosen value", 6, {

@@ -16,6 +16,7 @@ export const BUGS: BugVariant[] = [
     "paxos-highest-ballot",
   ]),
   bug("paxos-first-promise-value", "the proposer adopts the first accepted value it hears of, not the one from the highest ballot", [
+    "paxos-explore-highest-ballot",
     "paxos-highest-ballot",
   ]),
   bug("paxos-acceptor-no-sync", "the acceptor writes its promise and acceptance but does not sync before replying", [
