@@ -2,7 +2,7 @@
  * Turns whatever a test threw into one message a learner can act on: violations speak for
  * themselves; exceptions from lab code get the learner's own file and line, not the grader's.
  */
-import { HandlerError, SimulationError } from "../sim/errors.js";
+import { SimulationError } from "../sim/errors.js";
 
 export interface Explained {
   message: string;
@@ -12,7 +12,8 @@ export interface Explained {
 
 export function explainError(error: unknown, implDir?: string): Explained {
   if (error instanceof SimulationError) {
-    const where = error instanceof HandlerError || !(error.cause === undefined) ? locate(error.cause, implDir) : undefined;
+    // Where lab code threw, the cause's stack points into the learner's file.
+    const where = locate(error.cause, implDir);
     return {
       message: where ? `${error.message}\n    at ${where}` : error.message,
       ...(error.time !== undefined ? { time: error.time } : {}),
@@ -39,6 +40,6 @@ function locate(error: unknown, implDir?: string): string | undefined {
 }
 
 function relative(file: string): string {
-  const cwd = (globalThis as { process?: { cwd(): string } }).process?.cwd();
-  return cwd && file.startsWith(cwd + "/") ? file.slice(cwd.length + 1) : file;
+  const cwd = process.cwd();
+  return file.startsWith(cwd + "/") ? file.slice(cwd.length + 1) : file;
 }
