@@ -6,9 +6,11 @@
  */
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { GRADEBOOK, gradeBatch, JOURNAL, writeDurably } from "../instructor/batch.js";
+import { BatchError, batchInstructorTests, GRADEBOOK, gradeBatch, JOURNAL, writeDurably } from "../instructor/batch.js";
 import { junitXml } from "../instructor/junit.js";
-import { findLab } from "../suites/index.js";
+import { instructorSuitePath } from "../runner/instructor-tests.js";
+import { REPO_ROOT } from "../runner/typecheck.js";
+import { findLab, LABS } from "../suites/index.js";
 
 const USAGE = `Usage: npm run grade -- --lab <unit> [options] <submission ...>
   Each submission is a folder, .zip or .tar.gz holding a learner's lab folder.
@@ -22,53 +24,107 @@ Options:
   --submission-deadline <s>    wall-clock time one submission may take (default 900)
   --memory <MB>                heap limit of each grading worker (default 512)
   --format junit               also write junit.xml
+  --practice-only              leave out the instructor-only tests
+  --instructor-tests <file>    instructor-only tests to add (default: solutions-private/<lab>/instructor-suite.ts
+                               when it exists)
+
+The lab's instructor-only tests are graded too when solutions-private/<lab>/instructor-suite.ts exists:
+they count toward the score, and the gradebook shows their points in its own column.
+
+Guard rails: submissions run under Node's permission model (reads of their own folder and the grader
+only, writes only to a temporary folder, no child processes). That is a seat belt against accidents
+and casual snooping, not a security boundary: grade untrusted cohorts in a container (Gradescope
+runs each submission in one).
 `;
 
 if (process.env.npm_lifecycle_event === "grade" && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    lab: { type: "string" },
-    out: { type: "string" },
-    parallel: { type: "string" },
-    seeds: { type: "string" },
-    only: { type: "string", multiple: true },
-    deadline: { type: "string" },
-    "submission-deadline": { type: "string" },
-    memory: { type: "string" },
-    format: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  },
-});
+/** Bad input: the message says what to do; the exit status is 2 and nothing was graded or lost. */
+function usageError(message: string): never {
+  process.stderr.write(`${message}\nRun \`npm run grade -- --help\` to see the options.\n`);
+  process.exit(2);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: {
+      lab: { type: "string" },
+      out: { type: "string" },
+      parallel: { type: "string" },
+      seeds: { type: "string" },
+      only: { type: "string", multiple: true },
+      deadline: { type: "string" },
+      "submission-deadline": { type: "string" },
+      memory: { type: "string" },
+      format: { type: "string" },
+      "practice-only": { type: "boolean" },
+      "instructor-tests": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+} catch (error) {
+  usageError((error as Error).message);
+}
+const { values, positionals } = parsed;
 
 if (values.help) {
   process.stdout.write(USAGE);
   process.exit(0);
 }
-const entry = values.lab === undefined ? undefined : findLab(values.lab);
-if (entry?.load === undefined || positionals.length === 0 || (values.format !== undefined && values.format !== "junit")) {
-  process.stderr.write(`${entry === undefined && values.lab !== undefined ? `There is no lab ${values.lab}.\n` : ""}${USAGE}`);
-  process.exit(2);
-}
-const number = (text: string | undefined) => (text === undefined ? undefined : Number(text));
+if (values.lab === undefined) usageError("Which lab? Name it with --lab <unit>, e.g. --lab 1.");
+const entry = findLab(values.lab);
+if (entry === undefined) usageError(`There is no lab ${JSON.stringify(values.lab)}. The labs are ${LABS.map((l) => l.unit).join(", ")}.`);
+if (entry.load === undefined) usageError(`Unit ${entry.unit} (${entry.title}) has no lab to grade yet.`);
+if (positionals.length === 0) usageError("Which submissions? Name one or more folders, .zip or .tar.gz files after the options.");
+if (values.format !== undefined && values.format !== "junit") usageError(`--format takes only "junit", got ${JSON.stringify(values.format)}.`);
+if (values["practice-only"] && values["instructor-tests"] !== undefined) usageError("Use --practice-only or --instructor-tests <file>, not both.");
+const whole = (flag: string, text: string | undefined, min = 1): number | undefined => {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) usageError(`${flag} needs a whole number of at least ${min}, got ${JSON.stringify(text)}.`);
+  return value;
+};
+const options = {
+  parallel: whole("--parallel", values.parallel),
+  seeds: whole("--seeds", values.seeds),
+  deadlineMs: whole("--deadline", values.deadline),
+  submissionDeadlineS: whole("--submission-deadline", values["submission-deadline"]),
+  memoryMb: whole("--memory", values.memory, 64),
+};
+const instructorTests = values["practice-only"] ? false : values["instructor-tests"];
+const shownTests = batchInstructorTests({ entry, ...(instructorTests !== undefined ? { instructorTests } : {}) });
+process.stdout.write(
+  shownTests === undefined
+    ? `Lab ${entry.unit}: practice tests only${values["practice-only"] ? "" : ` (no ${relative(process.cwd(), instructorSuitePath(REPO_ROOT, entry.lab))})`}\n`
+    : `Lab ${entry.unit}: practice tests and the instructor-only tests in ${relative(process.cwd(), shownTests)}\n`,
+);
 const outDir = resolve(values.out ?? join("grades", entry.lab));
 const started = performance.now();
-const records = await gradeBatch({
-  entry,
-  submissions: positionals,
-  outDir,
-  ...(values.parallel !== undefined ? { parallel: number(values.parallel) as number } : {}),
-  ...(values.seeds !== undefined ? { seeds: number(values.seeds) as number } : {}),
-  ...(values.only !== undefined ? { only: values.only.flatMap((o) => o.split(",")).filter(Boolean) } : {}),
-  ...(values.deadline !== undefined ? { deadlineMs: number(values.deadline) as number } : {}),
-  ...(values["submission-deadline"] !== undefined ? { submissionDeadlineMs: (number(values["submission-deadline"]) as number) * 1000 } : {}),
-  ...(values.memory !== undefined ? { memoryMb: number(values.memory) as number } : {}),
-  onRecord(record, skipped) {
-    const score = `${record.score}/${record.maxScore}`.padStart(7);
-    process.stdout.write(`${skipped ? "skipped (already graded)" : `graded in ${(record.durationMs / 1000).toFixed(1)} s`.padEnd(24)} ${score}  ${record.status.padEnd(16)} ${record.id}\n`);
-  },
-});
+let records;
+try {
+  records = await gradeBatch({
+    entry,
+    submissions: positionals,
+    outDir,
+    ...(options.parallel !== undefined ? { parallel: options.parallel } : {}),
+    ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
+    ...(values.only !== undefined ? { only: values.only.flatMap((o) => o.split(",")).filter(Boolean) } : {}),
+    ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+    ...(options.submissionDeadlineS !== undefined ? { submissionDeadlineMs: options.submissionDeadlineS * 1000 } : {}),
+    ...(options.memoryMb !== undefined ? { memoryMb: options.memoryMb } : {}),
+    ...(instructorTests !== undefined ? { instructorTests } : {}),
+    onRecord(record, skipped) {
+      const score = `${record.score}/${record.maxScore}`.padStart(7);
+      process.stdout.write(`${skipped ? "skipped (already graded)" : `graded in ${(record.durationMs / 1000).toFixed(1)} s`.padEnd(24)} ${score}  ${record.status.padEnd(16)} ${record.id}\n`);
+    },
+  });
+} catch (error) {
+  if (!(error instanceof BatchError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
+}
 if (values.format === "junit") writeDurably(join(outDir, "junit.xml"), junitXml(entry.lab, records));
 const out = relative(process.cwd(), outDir) || ".";
 process.stdout.write(

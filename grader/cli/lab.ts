@@ -12,6 +12,7 @@ const USAGE = `Usage: npm run lab <unit> [-- options]
 Options:
   --solution        grade the reference solution (solutions-private/<lab>)
   --impl <dir>      grade the implementation in <dir> (default: labs/<lab>)
+  --instructor      add the lab's instructor-only tests (solutions-private/<lab>/instructor-suite.ts)
   --only <id>       run only this test (repeatable, or comma-separated ids)
   --seed <S>        run exactly seed S of each test (to replay a failure)
   --seeds <N>       run N seeds per test instead of each test's own count
@@ -25,6 +26,7 @@ Options:
 Examples:
   npm run lab 1
   npm run lab 1 -- --only channel-basic --seed 3 --trace
+  npm run lab 5 -- --impl submissions/ada/labs/05-raft --instructor
 `;
 
 const MINIMUM_NODE = [22, 12] as const;
@@ -45,6 +47,7 @@ const { LABS, findLab } = await import("../suites/index.js");
 const { DEFAULT_DEADLINE_MS, GradeOptionsError, gradeLab } = await import("../runner/grade.js");
 const { formatReport, progressBar, styleFor } = await import("../runner/report.js");
 const { REPO_ROOT } = await import("../runner/typecheck.js");
+const { instructorSuitePath } = await import("../runner/instructor-tests.js");
 type GradeOptions = import("../runner/grade.js").GradeOptions;
 type LabEntry = import("../suites/index.js").LabEntry;
 
@@ -80,6 +83,7 @@ function parseCommand(argv: string[]): Command | "help" {
       options: {
         solution: { type: "boolean" },
         impl: { type: "string" },
+        instructor: { type: "boolean" },
         only: { type: "string", multiple: true },
         seed: { type: "string" },
         seeds: { type: "string" },
@@ -122,6 +126,7 @@ function parseCommand(argv: string[]): Command | "help" {
   };
   if (values.seed !== undefined) grade.seed = wholeNumber("--seed", values.seed, 0);
   if (values.seeds !== undefined) grade.seeds = wholeNumber("--seeds", values.seeds, 1);
+  if (values.instructor) grade.instructorTests = instructorTestsFile(entry);
   if (values.only !== undefined) grade.only = values.only.flatMap((ids) => ids.split(",")).map((id) => id.trim()).filter(Boolean);
   return { entry, grade, json: values.json === true, watch: values.watch === true };
 }
@@ -132,6 +137,15 @@ function implementationFolder(entry: LabEntry, solution: boolean, impl: string |
   const folder = join(REPO_ROOT, "solutions-private", entry.lab);
   if (!existsSync(folder)) throw new CannotRun(`--solution: the reference solutions are not part of this copy of the course (${relative(process.cwd(), folder)} is missing).`);
   return folder;
+}
+
+function instructorTestsFile(entry: LabEntry): string {
+  const file = instructorSuitePath(REPO_ROOT, entry.lab);
+  if (!existsSync(file)) {
+    const why = existsSync(join(REPO_ROOT, "solutions-private")) ? `Lab ${entry.unit} has none` : "they are not part of this copy of the course";
+    throw new CannotRun(`--instructor: ${why} (${relative(process.cwd(), file)} is missing).`);
+  }
+  return file;
 }
 
 /** Grades once, prints the report (or JSON), and returns the exit status. */

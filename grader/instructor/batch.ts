@@ -12,6 +12,8 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { GradeResult } from "../runner/grade.js";
+import { importInstructorSuite, InstructorSuiteError, instructorSuitePath, packInstructorSuite } from "../runner/instructor-tests.js";
+import { REPO_ROOT } from "../runner/typecheck.js";
 import type { LabEntry } from "../suites/index.js";
 import type { GradeOneReply, GradeOneRequest } from "./grade-one.js";
 import { classify, type Status } from "./status.js";
@@ -32,6 +34,11 @@ export interface BatchOptions {
   /** Wall-clock time one whole submission may take. */
   submissionDeadlineMs?: number;
   memoryMb?: number;
+  /**
+   * The lab's instructor-only tests file; by default solutions-private/<lab>/instructor-suite.ts when
+   * it exists. `false` grades the practice suite only.
+   */
+  instructorTests?: string | false;
   /** Console output a submission may print before it counts as a flood. */
   outputCapBytes?: number;
   onRecord?(record: SubmissionRecord, skipped: boolean): void;
@@ -48,6 +55,8 @@ export interface SubmissionRecord {
   maxScore: number;
   /** Points per part, e.g. { A: 20, B: 35 }. */
   parts: Record<string, number>;
+  /** Points from instructor-only tests (also counted in `parts` and `score`), when they were graded. */
+  instructorOnly?: { points: number; maxPoints: number };
   /** Fresh grading seeds, per test id. */
   seeds: Record<string, number[]>;
   durationMs: number;
@@ -56,6 +65,9 @@ export interface SubmissionRecord {
   output: string;
   result?: GradeResult;
 }
+
+/** A batch that cannot start (its message says what to fix); nothing was graded or lost. */
+export class BatchError extends Error {}
 
 export const JOURNAL = "results.jsonl";
 export const GRADEBOOK = "gradebook.csv";
@@ -69,7 +81,18 @@ export async function gradeBatch(options: BatchOptions): Promise<SubmissionRecor
   mkdirSync(join(outDir, "results"), { recursive: true });
   const ids = options.submissions.map(submissionId);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (duplicate !== undefined) throw new Error(`two submissions share the id ${JSON.stringify(duplicate)}: rename one`);
+  if (duplicate !== undefined) throw new BatchError(`Two submissions share the id ${JSON.stringify(duplicate)} (${options.submissions.filter((p) => submissionId(p) === duplicate).join(", ")}): rename one.`);
+
+  // A broken instructor suite would fail every submission the same way: say so once, before grading.
+  const instructorTests = batchInstructorTests(options);
+  if (instructorTests !== undefined) {
+    try {
+      await importInstructorSuite(packInstructorSuite(instructorTests), await (options.entry.load as NonNullable<LabEntry["load"]>)(), "file");
+    } catch (error) {
+      if (error instanceof InstructorSuiteError) throw new BatchError(`The instructor-only tests cannot be used, so nothing was graded: ${error.message}`);
+      throw error;
+    }
+  }
 
   const records = readJournal(join(outDir, JOURNAL));
   for (const id of ids) {
@@ -124,7 +147,16 @@ export function readJournal(file: string): Map<string, SubmissionRecord> {
   return records;
 }
 
+/** The instructor-only tests file a batch adds, if any (see BatchOptions.instructorTests). */
+export function batchInstructorTests(options: Pick<BatchOptions, "entry" | "instructorTests">): string | undefined {
+  if (options.instructorTests === false) return undefined;
+  if (options.instructorTests !== undefined) return resolve(options.instructorTests);
+  const file = instructorSuitePath(REPO_ROOT, options.entry.lab);
+  return existsSync(file) ? file : undefined;
+}
+
 async function gradeSubmission(path: string, stageRoot: string, options: BatchOptions, workers: number): Promise<SubmissionRecord> {
+  const instructorTests = batchInstructorTests(options);
   const id = submissionId(path);
   const started = performance.now();
   const base = { id, source: relative(process.cwd(), resolve(path)) || ".", score: 0, maxScore: 0, parts: {}, seeds: {}, outputBytes: 0, output: "" };
@@ -148,17 +180,24 @@ async function gradeSubmission(path: string, stageRoot: string, options: BatchOp
       outputKeptBytes: OUTPUT_KEPT_BYTES,
       ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
       ...(options.only !== undefined ? { only: options.only } : {}),
+      ...(instructorTests !== undefined ? { instructorTests } : {}),
     };
     const outcome = await runChild(request, options.submissionDeadlineMs ?? 15 * 60_000);
     const durationMs = Math.round(performance.now() - started);
     if ("error" in outcome) return { ...base, status: outcome.timedOut ? "timeout" : "grader-error", detail: outcome.error, durationMs };
     const { result, outputBytes, output } = outcome.reply;
     fixReplays(result, staged.implDir, path);
-    const { status, detail } = classify(result, outputBytes, options.outputCapBytes ?? 256 * 1024);
+    let { status, detail } = classify(result, outputBytes, options.outputCapBytes ?? 256 * 1024);
+    if (status === "import-error" && staged.escapingImports.length > 0) {
+      const shown = staged.escapingImports.slice(0, 3).join("; ");
+      detail = `imports code from outside its lab folder (${shown}): a submission must hold all of its own code. ${detail}`;
+    }
     const parts: Record<string, number> = {};
     for (const test of result.tests) parts[test.part] = (parts[test.part] ?? 0) + test.points;
     const seeds = Object.fromEntries(result.tests.map((t) => [t.id, t.seeds]));
-    return { ...base, status, detail, score: result.score, maxScore: result.maxScore, parts, seeds, durationMs, outputBytes, output, result };
+    const hidden = result.tests.filter((t) => t.instructorOnly);
+    const instructorOnly = hidden.length === 0 ? {} : { instructorOnly: { points: sum(hidden.map((t) => t.points)), maxPoints: sum(hidden.map((t) => t.maxPoints)) } };
+    return { ...base, status, detail, score: result.score, maxScore: result.maxScore, parts, ...instructorOnly, seeds, durationMs, outputBytes, output, result };
   } finally {
     rmSync(stageRoot, { recursive: true, force: true });
   }
@@ -209,6 +248,10 @@ function fixReplays(result: GradeResult, stagedDir: string, submission: string):
   }
 }
 
+function sum(values: number[]): number {
+  return values.reduce((total, v) => total + v, 0);
+}
+
 function appendDurably(file: string, text: string): void {
   const fd = openSync(file, "a");
   try {
@@ -232,15 +275,20 @@ export function writeDurably(file: string, text: string): void {
   renameSync(temp, file);
 }
 
-/** One row per submission: id, status, points per part, total, max, seeds, detail. */
+/**
+ * One row per submission: id, status, points per part, total, max, seeds, detail; and, when
+ * instructor-only tests were graded, the points they gave (already included in the parts and total).
+ */
 export function gradebookCsv(records: SubmissionRecord[]): string {
   const parts = [...new Set(records.flatMap((r) => Object.keys(r.parts)))].sort();
-  const rows = [["id", "status", ...parts.map((p) => `part ${p}`), "total", "max", "seeds", "detail"]];
+  const hidden = records.some((r) => r.instructorOnly !== undefined);
+  const rows = [["id", "status", ...parts.map((p) => `part ${p}`), ...(hidden ? ["instructor-only"] : []), "total", "max", "seeds", "detail"]];
   for (const r of records) {
     const seeds = Object.entries(r.seeds)
       .map(([test, list]) => `${test}:${list.join(" ")}`)
       .join("; ");
-    rows.push([r.id, r.status, ...parts.map((p) => String(r.parts[p] ?? 0)), String(r.score), String(r.maxScore), seeds, r.detail]);
+    const instructorOnly = hidden ? [String(r.instructorOnly?.points ?? 0)] : [];
+    rows.push([r.id, r.status, ...parts.map((p) => String(r.parts[p] ?? 0)), ...instructorOnly, String(r.score), String(r.maxScore), seeds, r.detail]);
   }
   return rows.map((row) => row.map(csvCell).join(",")).join("\n") + "\n";
 }

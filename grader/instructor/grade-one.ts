@@ -22,6 +22,8 @@ export interface GradeOneRequest {
   workers: number;
   /** Lab output kept (the rest is counted, not kept). */
   outputKeptBytes: number;
+  /** The lab's instructor-only tests file, when they are graded too. */
+  instructorTests?: string;
 }
 
 export interface GradeOneReply {
@@ -65,6 +67,7 @@ const result = await gradeLab({
   labOutput: sink,
   ...(request.seeds !== undefined ? { seeds: request.seeds } : {}),
   ...(request.only !== undefined ? { only: request.only } : {}),
+  ...(request.instructorTests !== undefined ? { instructorTests: request.instructorTests } : {}),
 });
 const reply: GradeOneReply = { result, outputBytes, output: Buffer.concat(kept).toString("utf8") };
 send(reply, () => {

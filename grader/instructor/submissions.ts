@@ -25,6 +25,11 @@ export interface Staged {
   scratch: string;
   /** Where the lab folder was found inside the submission, for messages ("." for the top). */
   foundAt: string;
+  /**
+   * Relative imports that leave the lab folder for anywhere but the grader, e.g. `index.ts imports
+   * "../../index.js"`: they cannot resolve once the folder is graded on its own.
+   */
+  escapingImports: string[];
 }
 
 /** Thrown when a submission cannot be staged: the batch records it and goes on. */
@@ -44,6 +49,7 @@ export function stageSubmission(submission: string, lab: string, root: string): 
     else throw new SubmissionError(`${basename(source)} is neither a folder, a .zip nor a .tar.gz`);
   }
   const found = findLabFolder(unpacked, lab);
+  const escapingImports = importsLeaving(found);
   const implDir = join(root, "labs", lab);
   mkdirSync(dirname(implDir), { recursive: true });
   // Regular files and folders only: a symbolic link could point the workers anywhere.
@@ -53,7 +59,31 @@ export function stageSubmission(submission: string, lab: string, root: string): 
   symlinkSync(join(REPO_ROOT, "grader"), join(root, "grader"), "dir");
   const scratch = join(root, "tmp");
   mkdirSync(scratch);
-  return { implDir, root, scratch, foundAt: relative(unpacked, found) || "." };
+  return { implDir, root, scratch, foundAt: relative(unpacked, found) || ".", escapingImports };
+}
+
+const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["'](\.{1,2}\/[^"'\n]*)["']/g;
+
+/** See Staged.escapingImports. Type-only imports are listed too; they matter only when loading fails. */
+function importsLeaving(folder: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (lstatSync(path).isDirectory()) {
+        if (name !== "node_modules" && !name.startsWith(".")) walk(path);
+      } else if (/\.(ts|mts|js|mjs)$/.test(name)) {
+        for (const [, specifier] of readFileSync(path, "utf8").matchAll(SPECIFIER)) {
+          const target = resolve(dirname(path), specifier as string);
+          const inside = target.startsWith(folder + sep);
+          const grader = /(^|\/)grader\//.test(relative(dirname(folder), target).split(sep).join("/")) || /\/grader\//.test(specifier as string);
+          if (!inside && !grader) found.push(`${relative(folder, path)} imports ${JSON.stringify(specifier)}`);
+        }
+      }
+    }
+  };
+  walk(folder);
+  return found;
 }
 
 /**

@@ -13,6 +13,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import type { LabEntry } from "../suites/index.js";
 import { WorkerPool, type Task } from "./pool.js";
+import { importInstructorSuite, InstructorSuiteError, packInstructorSuite, type PackedInstructorSuite } from "./instructor-tests.js";
 import type { SeedResult } from "./run-seed.js";
 import type { LabSuite, LabTest } from "./suite.js";
 import { REPO_ROOT, typecheckImplementation } from "./typecheck.js";
@@ -40,6 +41,11 @@ export interface GradeOptions {
   memoryMb?: number;
   /** Most worker threads (default: the machine's available parallelism). */
   workers?: number;
+  /**
+   * The lab's instructor-only tests file (solutions-private/<lab>/instructor-suite.ts): its tests run
+   * after the practice suite's and count toward the score. See instructor-tests.ts.
+   */
+  instructorTests?: string;
   /** Type-check the implementation alongside grading (default true). */
   typecheck?: boolean;
   /** Where lab code's console output goes (default stderr: stdout belongs to the report). */
@@ -74,6 +80,8 @@ export interface TestResult {
   failure?: Failure;
   /** With `seed` and `trace`, the trace of a passing run. */
   trace?: string;
+  /** An instructor-only test (learners do not have it; Gradescope shows it after grades are published). */
+  instructorOnly?: true;
 }
 
 export interface Failure {
@@ -102,6 +110,7 @@ const DEFAULT_SEEDS = 5;
 /** One test's seeds and what has come back for them. */
 interface Plan {
   test: LabTest<never>;
+  instructorOnly: boolean;
   seeds: number[];
   /** Index of the next seed to start. */
   next: number;
@@ -115,7 +124,19 @@ export async function gradeLab(options: GradeOptions): Promise<GradeResult> {
   const { entry } = options;
   if (entry.load === undefined) throw new GradeOptionsError(`Unit ${entry.unit} (${entry.title}) has no suite yet`);
   const suite = await entry.load();
-  const plans = selectTests(suite, options.only).map((test) => planSeeds(test, options));
+  let packed: PackedInstructorSuite | undefined;
+  let extra: LabTest<never>[] = [];
+  try {
+    if (options.instructorTests !== undefined) {
+      packed = packInstructorSuite(options.instructorTests);
+      extra = await importInstructorSuite(packed, suite, "file");
+    }
+  } catch (error) {
+    if (error instanceof InstructorSuiteError) throw new GradeOptionsError(`The instructor-only tests cannot be used: ${error.message}`);
+    throw error;
+  }
+  const instructorIds = new Set(extra.map((t) => t.id));
+  const plans = selectTests(suite, extra, options.only).map((test) => planSeeds(test, instructorIds.has(test.id), options));
   const typeErrors = options.typecheck === false ? Promise.resolve([]) : typecheckImplementation(options.implDir);
 
   const total = plans.reduce((sum, plan) => sum + plan.seeds.length, 0);
@@ -127,6 +148,7 @@ export async function gradeLab(options: GradeOptions): Promise<GradeResult> {
     deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
     memoryMb: options.memoryMb ?? DEFAULT_MEMORY_MB,
     labOutput: options.labOutput ?? process.stderr,
+    ...(packed !== undefined ? { instructorTests: packed } : {}),
   });
   let loadError: string | undefined;
   if ("loadError" in launch) loadError = launch.loadError;
@@ -175,30 +197,35 @@ async function saveProgress(result: GradeResult, options: GradeOptions): Promise
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     tests: result.tests.map((t) => ({ id: t.id, name: t.name, passed: t.passed, points: t.points, maxPoints: t.maxPoints })),
   };
+  // DS_COURSE_PROGRESS_DIR points elsewhere: the course's own tests use it, so that `npm test` in a
+  // learner's fork never overwrites their saved progress.
+  const dir = process.env.DS_COURSE_PROGRESS_DIR ?? join(REPO_ROOT, ".progress");
   try {
-    await mkdir(join(REPO_ROOT, ".progress"), { recursive: true });
-    await writeFile(join(REPO_ROOT, ".progress", `${result.lab}.json`), `${JSON.stringify(record, null, 2)}\n`);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, `${result.lab}.json`), `${JSON.stringify(record, null, 2)}\n`);
   } catch {
     // The progress page is a convenience; grading must not depend on a writable checkout.
   }
 }
 
-function selectTests(suite: LabSuite<never>, only: string[] | undefined): LabTest<never>[] {
-  if (only === undefined || only.length === 0) return suite.tests;
-  const known = new Set(suite.tests.map((t) => t.id));
+function selectTests(suite: LabSuite<never>, instructorTests: LabTest<never>[], only: string[] | undefined): LabTest<never>[] {
+  const all = [...suite.tests, ...instructorTests];
+  if (only === undefined || only.length === 0) return all;
+  const known = new Set(all.map((t) => t.id));
   const unknown = only.filter((id) => !known.has(id));
   if (unknown.length > 0) {
-    const width = Math.max(...suite.tests.map((t) => t.id.length));
+    const width = Math.max(...all.map((t) => t.id.length));
     throw new GradeOptionsError(
       `Lab ${suite.unit} has no test ${unknown.map((id) => JSON.stringify(id)).join(", ")}. Its tests are:\n` +
-        suite.tests.map((t) => `  ${t.id.padEnd(width)}  ${t.name}`).join("\n"),
+        all.map((t) => `  ${t.id.padEnd(width)}  ${t.name}`).join("\n") +
+        (instructorTests.length === 0 ? "" : `\n(the last ${instructorTests.length} are instructor-only)`),
     );
   }
   // Suite order, not the order they were asked for, so the report reads the same either way.
-  return suite.tests.filter((t) => only.includes(t.id));
+  return all.filter((t) => only.includes(t.id));
 }
 
-function planSeeds(test: LabTest<never>, options: GradeOptions): Plan {
+function planSeeds(test: LabTest<never>, instructorOnly: boolean, options: GradeOptions): Plan {
   let seeds: number[];
   if (options.seed !== undefined) seeds = [options.seed];
   else {
@@ -206,7 +233,7 @@ function planSeeds(test: LabTest<never>, options: GradeOptions): Plan {
     if (!Number.isInteger(count) || count < 1) throw new GradeOptionsError(`the number of seeds must be a whole number of at least 1, got ${count}`);
     seeds = Array.from({ length: count }, (_, i) => (options.mode === "grading" ? randomInt(1, 2 ** 31) : i + 1));
   }
-  return { test, seeds, next: 0, results: [], failedAt: Infinity };
+  return { test, instructorOnly, seeds, next: 0, results: [], failedAt: Infinity };
 }
 
 /**
@@ -278,10 +305,11 @@ async function summarize(suite: LabSuite<never>, plan: Plan, options: GradeOptio
     passed,
     seeds: plan.seeds,
   };
+  if (plan.instructorOnly) result.instructorOnly = true;
   if (notRun) return result;
   const failed = plan.results[plan.failedAt];
   if (failed !== undefined) {
-    const failure: Failure = { seed: failed.seed, message: failed.message ?? "failed", replay: replayCommand(suite, test, failed.seed, options) };
+    const failure: Failure = { seed: failed.seed, message: failed.message ?? "failed", replay: replayCommand(suite, test, failed.seed, options, plan.instructorOnly) };
     if (failed.time !== undefined) failure.time = failed.time;
     if (failed.node !== undefined) failure.node = failed.node;
     if (failed.trace !== undefined) failure.trace = await writeTrace(suite, test, failed);
@@ -304,8 +332,9 @@ async function writeTrace(suite: LabSuite<never>, test: LabTest<never>, result: 
 }
 
 /** The command that replays one seed of one test on the same implementation, writing its trace. */
-function replayCommand(suite: LabSuite<never>, test: LabTest<never>, seed: number, options: GradeOptions): string {
+function replayCommand(suite: LabSuite<never>, test: LabTest<never>, seed: number, options: GradeOptions, instructorOnly: boolean): string {
   const args = ["npm", "run", "lab", String(suite.unit), "--", "--only", test.id, "--seed", String(seed), "--trace"];
+  if (instructorOnly) args.push("--instructor");
   const folder = resolve(options.implDir);
   if (folder === join(REPO_ROOT, "solutions-private", suite.lab)) args.push("--solution");
   else if (folder !== join(REPO_ROOT, "labs", suite.lab)) args.push("--impl", relative(process.cwd(), folder) || ".");

@@ -20,8 +20,9 @@ import { realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { PackedInstructorSuite } from "./instructor-tests.js";
 import type { SeedResult } from "./run-seed.js";
-import type { TaskMessage, WorkerInit, WorkerReply } from "./worker.js";
+import type { InstructorTestsMessage, TaskMessage, WorkerInit, WorkerReply } from "./worker.js";
 
 export interface PoolOptions {
   /** Folder name of the lab, e.g. "01-fallacies". */
@@ -37,6 +38,8 @@ export interface PoolOptions {
   memoryMb: number;
   /** Where lab code's console output goes: stdout is kept for the report (and `--json`). */
   labOutput: NodeJS.WritableStream;
+  /** The lab's instructor-only tests, sent to each worker as it starts. */
+  instructorTests?: PackedInstructorSuite;
 }
 
 export interface Task {
@@ -199,7 +202,8 @@ export class WorkerPool {
   }
 
   private spawn(): void {
-    const init: WorkerInit = { lab: this.options.lab, implDir: this.options.implDir };
+    const { instructorTests } = this.options;
+    const init: WorkerInit = { lab: this.options.lab, implDir: this.options.implDir, ...(instructorTests ? { instructorTests: true } : {}) };
     // Flags are set here rather than inherited: the worker needs tsx's loader however the grader was
     // started (tsx, vitest, plain node), and must not inherit flags such as --inspect.
     const child = fork(WORKER_FILE, [JSON.stringify(init)], {
@@ -218,6 +222,10 @@ export class WorkerPool {
       }, this.options.deadlineMs),
     };
     this.slots.add(slot);
+    if (instructorTests) {
+      const message: InstructorTestsMessage = { type: "instructor-tests", packed: instructorTests };
+      child.send(message);
+    }
     child.stdout?.on("data", (chunk: Buffer) => this.options.labOutput.write(chunk));
     child.stderr?.on("data", (chunk: Buffer) => {
       // V8's out-of-memory report is for V8 developers; the seed's failure says it in our words.
@@ -292,9 +300,11 @@ export class WorkerPool {
     if (slot.running) clearTimeout(slot.running.deadline);
     this.slots.delete(slot);
     const { child } = slot;
-    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    if ((child.exitCode !== null || child.signalCode !== null) && (child.stdout?.readableEnded ?? true)) return Promise.resolve();
+    // "close", not "exit": by then its output has been read to the end, so console output printed just
+    // before its last result is counted (an output flood is judged on all of it).
     return new Promise((resolve) => {
-      child.once("exit", () => resolve());
+      child.once("close", () => resolve());
       child.kill("SIGKILL");
     });
   }

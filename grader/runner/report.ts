@@ -60,7 +60,8 @@ export function formatReport(result: GradeResult, suite: Pick<LabSuite, "unit" |
       for (const test of tests) {
         const mark = test.passed ? green(style.symbols ? "✓" : "PASS") : red(style.symbols ? "✗" : "FAIL");
         const score = `${test.points}/${test.maxPoints}`;
-        lines.push(`  ${mark} ${test.name.padEnd(nameWidth)}  ${dim(test.id.padEnd(idWidth))}  ${score}`);
+        const tag = test.instructorOnly ? dim("  (instructor-only)") : "";
+        lines.push(`  ${mark} ${test.name.padEnd(nameWidth)}  ${dim(test.id.padEnd(idWidth))}  ${score}${tag}`);
         if (test.failure) lines.push(...describeFailure(test, dim));
         else if (test.trace) lines.push(dim(`      trace: ${test.trace}`));
       }

@@ -7,16 +7,25 @@ import { resolve } from "node:path";
 import { findLab } from "../suites/index.js";
 import { Random } from "../sim/random.js";
 import { enableFreshInstances } from "./fresh-instances.js";
+import { importInstructorSuite, type PackedInstructorSuite } from "./instructor-tests.js";
 import { loadImplementation } from "./load-implementation.js";
 import { watchPromises } from "./promise-watch.js";
 import { runSeed, type SeedResult } from "./run-seed.js";
-import type { LabSuite } from "./suite.js";
+import type { LabSuite, LabTest } from "./suite.js";
 
 /** What the pool passes, as JSON, in the worker's first argument. */
 export interface WorkerInit {
   /** Folder name of the lab, e.g. "01-fallacies". */
   lab: string;
   implDir: string;
+  /** When set, the pool's first message is the lab's instructor-only tests (see instructor-tests.ts). */
+  instructorTests?: boolean;
+}
+
+/** The instructor-only tests, packed: sent as the first message, never as a path the worker reads. */
+export interface InstructorTestsMessage {
+  type: "instructor-tests";
+  packed: PackedInstructorSuite;
 }
 
 /** One seed of one test to run. */
@@ -37,6 +46,10 @@ if (send === undefined) throw new Error("worker.ts is a grading worker; the grad
 const reply = (message: WorkerReply) => send(message);
 const init = JSON.parse(process.argv[2] ?? "{}") as WorkerInit;
 const implDir = resolve(init.implDir);
+// Listening from the start, so the first message cannot arrive before anyone hears it.
+const instructorMessage = init.instructorTests
+  ? new Promise<InstructorTestsMessage>((resolve) => process.once("message", (message: InstructorTestsMessage) => resolve(message)))
+  : null;
 
 const exit = process.exit.bind(process);
 refuseProcessExit();
@@ -53,7 +66,7 @@ process.on("unhandledRejection", () => {});
 const fresh = enableFreshInstances(implDir);
 const loaded = await load();
 if (loaded !== null) {
-  const tests = new Map(loaded.suite.tests.map((test) => [test.id, test]));
+  const tests = new Map([...loaded.suite.tests, ...loaded.instructorTests].map((test) => [test.id, test]));
   // The pool sends a worker its next task only after the previous result, so tasks never overlap.
   process.on("message", async (task: TaskMessage) => {
     const test = tests.get(task.testId);
@@ -89,13 +102,21 @@ async function loadFresh(suite: LabSuite<unknown>, task: TaskMessage): Promise<u
   }
 }
 
-async function load(): Promise<{ suite: LabSuite<unknown>; impl: unknown } | null> {
+async function load(): Promise<{ suite: LabSuite<unknown>; instructorTests: LabTest<unknown>[]; impl: unknown } | null> {
   const entry = findLab(init.lab);
   if (entry?.load === undefined) throw new Error(`lab ${init.lab} has no suite to load`);
   const suite = (await entry.load()) as LabSuite<unknown>;
+  let instructorTests: LabTest<unknown>[] = [];
+  try {
+    if (instructorMessage !== null) instructorTests = await importInstructorSuite((await instructorMessage).packed, suite);
+  } catch (error) {
+    // The grader checked the file before starting workers, so this is the grader's fault, not the learner's.
+    reply({ type: "load-error", message: `the grader could not load the instructor-only tests: ${(error as Error).message}` });
+    return null;
+  }
   try {
     const impl = await loadImplementation(suite, implDir);
-    return { suite, impl };
+    return { suite, instructorTests, impl };
   } catch (error) {
     // A LoadError already says what to fix; anything else is reported as it is, never as a crash.
     reply({ type: "load-error", message: error instanceof Error ? error.message : String(error) });

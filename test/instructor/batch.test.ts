@@ -33,7 +33,17 @@ function grade(...args: string[]): Promise<{ code: number; stdout: string; stder
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "batch-test-"));
-  const wanted = new Set(["reference", "bug-lamport-send-no-tick", "broken-compile-error", "broken-hangs", "broken-reads-reference", "broken-floods-output", "broken-spawns-process", "broken-writes-outside"]);
+  const wanted = new Set([
+    "reference",
+    "bug-lamport-send-no-tick",
+    "broken-compile-error",
+    "broken-hangs",
+    "broken-reads-reference",
+    "broken-reads-instructor-tests",
+    "broken-floods-output",
+    "broken-spawns-process",
+    "broken-writes-outside",
+  ]);
   subs = makeSubmissions(join(dir, "subs"), (name) => wanted.has(name));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,6 +67,7 @@ describe("npm run grade", () => {
     expect(summary("broken-reads-reference")).toEqual(["forbidden-access", 5, 8]);
     expect(records.get("broken-reads-reference")?.detail).toContain("stopped by the permission model: channel-basic: n2 threw");
     expect(records.get("broken-reads-reference")?.detail).toContain("Access to this API has been restricted");
+    expect(summary("broken-reads-instructor-tests")).toEqual(["forbidden-access", 5, 8]);
     // No child processes, and no writes outside the submission's temporary folder.
     expect(summary("broken-spawns-process")).toEqual(["forbidden-access", 5, 8]);
     expect(summary("broken-writes-outside")).toEqual(["forbidden-access", 5, 8]);
@@ -70,6 +81,56 @@ describe("npm run grade", () => {
     const junit = readFileSync(join(out, "junit.xml"), "utf8");
     expect(junit).toContain('<testsuite name="01-fallacies broken-hangs" tests="2" failures="1" errors="0"');
     expect(junit).toContain("replay: npm run lab 1 -- --only channel-basic --seed");
+  });
+
+  it("adds instructor-only tests: in the score, in their own gradebook column, replayed with --instructor", async () => {
+    const out = join(dir, "out-instructor");
+    const fixture = "test/fixtures/instructor-suites/lab1-extra.ts";
+    const only = ["--only", "lamport-rules,extra-causal-again,extra-fails-late"];
+    const pick = (name: string) => subs.find((s) => s.endsWith(`/${name}`)) as string;
+    // A bug-zoo folder as it is in the repo (it imports the reference from outside itself).
+    const rawBug = "solutions-private/01-fallacies/bugs/channel-no-dedup";
+    const run = await grade("--lab", "1", "--seeds", "1", ...only, "--instructor-tests", fixture, "--out", out, pick("reference"), pick("bug-lamport-send-no-tick"), rawBug);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`Lab 1: practice tests and the instructor-only tests in ${fixture}`);
+    const records = readJournal(join(out, "results.jsonl"));
+    const reference = records.get("reference") as SubmissionRecord;
+    // extra-fails-late fails on every seed above 2, and grading seeds are drawn from 1..2^31.
+    expect([reference.status, reference.score, reference.maxScore, reference.instructorOnly]).toEqual(["ok", 10, 13, { points: 5, maxPoints: 8 }]);
+    const late = reference.result?.tests.find((t) => t.id === "extra-fails-late");
+    expect(late?.instructorOnly).toBe(true);
+    expect(late?.failure?.replay).toMatch(/^npm run lab 1 -- --only extra-fails-late --seed \d+ --trace --instructor --impl /);
+    expect(records.get("channel-no-dedup")).toMatchObject({ status: "import-error", score: 0 });
+    expect(records.get("channel-no-dedup")?.detail).toMatch(/^imports code from outside its lab folder \(index\.ts imports "\.\.\/\.\.\/channel\.js"; .*\): a submission must hold all of its own code\./);
+    const csv = readFileSync(join(out, "gradebook.csv"), "utf8").trim().split("\n");
+    expect(csv[0]).toBe("id,status,part A,part C,instructor-only,total,max,seeds,detail");
+    expect(csv.find((line) => line.startsWith("reference,"))).toMatch(/^reference,ok,5,5,5,10,13,/);
+    expect(csv.find((line) => line.startsWith("bug-lamport-send-no-tick,"))).toMatch(/^bug-lamport-send-no-tick,ok,0,5,5,5,13,/);
+
+    const practice = await grade("--lab", "1", "--seeds", "1", "--only", "lamport-rules", "--practice-only", "--out", join(dir, "out-practice"), pick("reference"));
+    expect(practice.stdout).toContain("Lab 1: practice tests only");
+    const broken = await grade("--lab", "1", "--instructor-tests", "test/fixtures/instructor-suites/imports-outside.ts", "--out", join(dir, "out-broken"), pick("reference"));
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^The instructor-only tests cannot be used, so nothing was graded: .*imports-outside\.ts: imports "\.\/lab1-extra\.js", outside grader\//);
+    expect(existsSync(join(dir, "out-broken", "results.jsonl"))).toBe(false);
+  });
+
+  it("says what to do about bad options, and grades nothing", async () => {
+    const cases: [string[], RegExp][] = [
+      [["--lab", "9", "x"], /^There is no lab "9"\. The labs are 1, 2, 3, 4, 5, 6, 7, 8\./],
+      [["--lab", "7", "x"], /^Unit 7 \(.*\) has no lab to grade yet\./],
+      [["x"], /^Which lab\? Name it with --lab <unit>/],
+      [["--lab", "1"], /^Which submissions\?/],
+      [["--lab", "1", "--parallel", "two", "x"], /^--parallel needs a whole number of at least 1, got "two"\./],
+      [["--lab", "1", "--frobnicate", "x"], /^Unknown option '--frobnicate'/],
+      [["--lab", "1", "--format", "xml", "x"], /^--format takes only "junit"/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await grade(...args);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr, args.join(" ")).toMatch(message);
+      expect(run.stderr).toContain("npm run grade -- --help");
+    }
   });
 
   it("unpacks .zip and .tar.gz submissions", async () => {

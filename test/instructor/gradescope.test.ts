@@ -21,13 +21,17 @@ let subs: Map<string, string>;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "gradescope-test-"));
   root = join(dir, "autograder");
-  const zip = buildAutograder({ entry: findLab("1") as LabEntry, seeds: 1, only: ["channel-basic", "lamport-rules"] });
+  const zip = buildAutograder({ entry: findLab("1") as LabEntry, seeds: 1, only: ["channel-basic", "lamport-rules", "extra-causal-again"] });
   for (const entry of readZip(zip)) {
     const target = join(root, "source", entry.name);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, entry.data);
     if (entry.mode !== undefined) chmodSync(target, entry.mode);
   }
+  // The stand-in instructor suite takes the place of the lab's own, where the zip puts it.
+  const instructor = join(root, "source", "solutions-private", "01-fallacies", "instructor-suite.ts");
+  mkdirSync(dirname(instructor), { recursive: true });
+  writeFileSync(instructor, readFileSync(join(REPO, "test/fixtures/instructor-suites/lab1-extra.ts"), "utf8").replaceAll('"../../../grader/', '"../../grader/'));
   symlinkSync(join(REPO, "node_modules"), join(root, "source", "node_modules"));
   copyFileSync(join(root, "source", "run_autograder"), join(root, "run_autograder"));
   chmodSync(join(root, "run_autograder"), 0o755);
@@ -47,25 +51,32 @@ async function runAutograder(from: string | null): Promise<GradescopeResults> {
 }
 
 describe("the Gradescope autograder", () => {
-  it("holds setup.sh, run_autograder and the grader, but no labs or solutions", () => {
+  it("holds setup.sh, run_autograder, the grader and the instructor-only tests, but no labs or solutions", () => {
     const names = readZip(buildAutograder({ entry: findLab("1") as LabEntry })).map((e) => e.name);
     expect(names).toEqual(expect.arrayContaining(["setup.sh", "run_autograder", "package.json", "package-lock.json", "grader/runner/grade.ts"]));
-    expect(names.filter((n) => /^(labs|solutions-private|test)\//.test(n))).toEqual([]);
+    expect(names.filter((n) => /^(labs|solutions-private|test)\//.test(n))).toEqual(["solutions-private/01-fallacies/instructor-suite.ts"]);
+    const practiceOnly = readZip(buildAutograder({ entry: findLab("1") as LabEntry, instructorTests: false }));
+    expect(practiceOnly.map((e) => e.name).filter((n) => n.startsWith("solutions-private/"))).toEqual([]);
+    expect(practiceOnly.find((e) => e.name === "run_autograder")?.data.toString()).toContain("--practice-only");
   });
 
   it("grades the reference with full marks; each test's output has its seed and replay command", async () => {
     const results = await runAutograder(subs.get("reference") as string);
-    expect(results.score).toBe(8);
+    expect(results.score).toBe(13);
     expect(results.tests.map((t) => [t.name, t.score, t.max_score, t.status, t.visibility])).toEqual([
       [expect.stringContaining("(lamport-rules)"), 5, 5, "passed", "visible"],
       [expect.stringContaining("(channel-basic)"), 3, 3, "passed", "visible"],
+      ["Instructor-only, part C: causal delivery, once more (extra-causal-again)", 5, 5, "passed", "after_published"],
     ]);
     expect(results.tests[0]?.output).toMatch(/^Passed on seeds \d+\.\nReplay one: npm run lab 1 -- --only lamport-rules --seed \d+ --trace$/);
+    expect(results.tests[2]?.output).toMatch(
+      /^An instructor-only test: it is not in your copy of the course\.\nPassed on seeds \d+\.\nReplay one: course staff can replay it: npm run lab 1 -- --impl <this submission's lab folder> --instructor --only extra-causal-again --seed \d+ --trace$/,
+    );
   });
 
   it("records a failing test with its seed and the learner's replay command", async () => {
     const results = await runAutograder(subs.get("broken-process-exit") as string);
-    expect(results.score).toBe(5);
+    expect(results.score).toBe(10);
     const failed = results.tests.find((t) => t.status === "failed");
     expect(failed?.output).toMatch(/^Failed on seed \d+ at t=5 ms \(node n2\):\n.*called process\.exit\(1\)/);
     expect(failed?.output).toMatch(/Replay it: npm run lab 1 -- --only channel-basic --seed \d+ --trace$/);
@@ -76,7 +87,7 @@ describe("the Gradescope autograder", () => {
     const broken = await runAutograder(subs.get("broken-compile-error") as string);
     expect(broken).toMatchObject({ score: 0 });
     expect(broken.output).toContain("Status: compile-error");
-    expect(broken.tests.every((t) => t.status === "failed" && t.output.startsWith("Not run"))).toBe(true);
+    expect(broken.tests.every((t) => t.status === "failed" && t.output.includes("Not run ("))).toBe(true);
     const empty = await runAutograder(null);
     expect(empty).toMatchObject({ score: 0, tests: [] });
     expect(empty.output).toContain("no index.ts anywhere in the submission");

@@ -42,6 +42,9 @@ export const BROKEN: Record<string, string> = {
   "broken-reads-reference": channel(
     `(globalThis as any).process.getBuiltinModule("node:fs").readFileSync(${JSON.stringify(join(REFERENCE, "channel.ts"))}, "utf8");`,
   ),
+  "broken-reads-instructor-tests": channel(
+    `(globalThis as any).process.getBuiltinModule("node:fs").readFileSync(${JSON.stringify(join(REPO, "solutions-private/01-fallacies/instructor-suite.ts"))}, "utf8");`,
+  ),
   "broken-spawns-process": channel(`(globalThis as any).process.getBuiltinModule("node:child_process").execSync("cat /etc/passwd");`),
   "broken-writes-outside": channel(`(globalThis as any).process.getBuiltinModule("node:fs").writeFileSync("/tmp/escaped-" + from, "x");`),
 };

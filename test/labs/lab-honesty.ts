@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { BugVariant } from "../../grader/runner/bug-zoo.js";
 import { runSeed } from "../../grader/runner/run-seed.js";
 import { practiceSeeds, runTestInProcess } from "../../grader/runner/run-suite.js";
-import type { LabSuite } from "../../grader/runner/suite.js";
+import type { LabSuite, LabTest } from "../../grader/runner/suite.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -19,6 +19,12 @@ export interface LabUnderTest<Impl> {
   skeleton: unknown;
   bugs: readonly BugVariant[];
   minBugs: number;
+  /**
+   * The lab's instructor-only tests (solutions-private/<lab>/instructor-suite.ts), graded on top of the
+   * practice suite in batch grading and on Gradescope. Held to the same standard: the reference passes
+   * them, and bug-zoo variants may name them in expectedToFail.
+   */
+  instructorTests?: readonly LabTest<Impl>[];
   /** Tests whose traces must be byte-identical run to run, and a variant to run them on too. */
   traces: { tests: string[]; bug: string };
 }
@@ -30,8 +36,10 @@ export function loadVariant<Impl>(bug: BugVariant): Promise<Impl> {
 export function describeLabHonesty<Impl>(lab: LabUnderTest<Impl>): void {
   const { suite } = lab;
   const name = `Lab ${suite.unit}`;
+  const instructorTests = lab.instructorTests ?? [];
+  const allTests = [...suite.tests, ...instructorTests];
   const test = (id: string) => {
-    const found = suite.tests.find((t) => t.id === id);
+    const found = allTests.find((t) => t.id === id);
     if (!found) throw new Error(`unknown test id ${id} in ${suite.lab}`);
     return found;
   };
@@ -51,6 +59,31 @@ export function describeLabHonesty<Impl>(lab: LabUnderTest<Impl>): void {
       expect(new Set(suite.tests.map((t) => t.part))).toEqual(new Set(Object.keys(suite.parts)));
     });
   });
+
+  if (instructorTests.length > 0) {
+    describe(`${name} instructor-only tests`, () => {
+      for (const t of instructorTests) {
+        it(`the reference passes ${t.id} on every practice seed`, () => {
+          const result = runTestInProcess(suite, t, lab.reference, practiceSeeds(t));
+          expect(result.failure?.message).toBeUndefined();
+          expect(result.passed).toBe(true);
+        });
+      }
+
+      it("have ids of their own, the lab's parts, and points", () => {
+        expect(new Set(allTests.map((t) => t.id)).size).toBe(allTests.length);
+        for (const t of instructorTests) {
+          expect(Object.keys(suite.parts), t.id).toContain(t.part);
+          expect(t.points, t.id).toBeGreaterThan(0);
+        }
+      });
+
+      it("catch at least one bug-zoo variant", () => {
+        const ids = new Set(instructorTests.map((t) => t.id));
+        expect(lab.bugs.some((b) => b.expectedToFail.some((id) => ids.has(id)))).toBe(true);
+      });
+    });
+  }
 
   describe(`${name} skeleton`, () => {
     it("fails every test with a 'not implemented' message, without crashing the grader", () => {

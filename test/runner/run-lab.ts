@@ -15,12 +15,17 @@ export interface LabRun {
 }
 
 export function runLab(...args: string[]): Promise<LabRun> {
+  return runLabWith({}, ...args);
+}
+
+/** runLab with extra environment variables. */
+export function runLabWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<LabRun> {
   return new Promise((done) => {
     execFile(
       process.execPath,
       [TSX_CLI, "grader/cli/lab.ts", ...args],
       // Not a terminal, so no colour or progress bar; and not `npm run lab`, so cwd is the repo root.
-      { cwd: REPO, env: { ...process.env, npm_lifecycle_event: "", NO_COLOR: "1" }, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: REPO, env: { ...process.env, npm_lifecycle_event: "", NO_COLOR: "1", ...env }, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });

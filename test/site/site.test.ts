@@ -13,7 +13,7 @@ import { formatReport } from "../../grader/runner/report.js";
 import type { GradeResult } from "../../grader/runner/grade.js";
 // @ts-ignore: a plain ES module shared with the browser (no type declarations).
 import { annotationAt, buildModel, parseTraceText, syntheticTrace } from "../../grader/site/viewer/model.js";
-import { REPO, runLab } from "../runner/run-lab.js";
+import { REPO, runLab, runLabWith } from "../runner/run-lab.js";
 
 const temp = mkdtempSync(join(tmpdir(), "ds-course-site-"));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -102,11 +102,12 @@ describe("npm run site", () => {
 
 describe("the progress page", () => {
   it("npm run lab saves each run of the learner's own labs/ folder, and the page shows it", async () => {
-    const run = await runLab("1", "--only", "lamport-rules");
-    expect(run.stdout).toContain("Score: 0/");
-    // Other test files grade the skeleton too and may save after this run: check only what every such run saves.
-    const saved = JSON.parse(readFileSync(join(REPO, ".progress/01-fallacies.json"), "utf8"));
-    expect(saved).toMatchObject({ lab: "01-fallacies", implementation: "labs/01-fallacies", score: 0 });
+    // Saved to a folder of the test's own, so that a learner's real progress is never overwritten.
+    const progress = join(temp, "saved-progress");
+    const run = await runLabWith({ DS_COURSE_PROGRESS_DIR: progress }, "1", "--only", "lamport-rules");
+    const score = Number(/Score: (\d+)\/5/.exec(run.stdout)?.[1]);
+    const saved = JSON.parse(readFileSync(join(progress, "01-fallacies.json"), "utf8"));
+    expect(saved).toMatchObject({ lab: "01-fallacies", implementation: "labs/01-fallacies", score, maxScore: 5, only: ["lamport-rules"] });
     expect(Date.now() - Date.parse(saved.savedAt)).toBeLessThan(60_000);
 
     const root = course("progress");
