@@ -8,9 +8,10 @@ import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { BatchError, batchInstructorTests, GRADEBOOK, gradeBatch, JOURNAL, writeDurably } from "../instructor/batch.js";
 import { junitXml } from "../instructor/junit.js";
+import { selfTest } from "../instructor/self-test.js";
 import { instructorSuitePath } from "../runner/instructor-tests.js";
 import { REPO_ROOT } from "../runner/typecheck.js";
-import { findLab, LABS } from "../suites/index.js";
+import { findLab, LABS, type LabEntry } from "../suites/index.js";
 
 const USAGE = `Usage: npm run grade -- --lab <unit> [options] <submission ...>
   Each submission is a folder, .zip or .tar.gz holding a learner's lab folder.
@@ -24,6 +25,9 @@ Options:
   --submission-deadline <s>    wall-clock time one submission may take (default 900)
   --memory <MB>                heap limit of each grading worker (default 512)
   --format junit               also write junit.xml
+  --self-test                  grade the lab's sample submissions (the reference, every bug-zoo variant, and
+                               one broken submission of each kind) and check every result; run it once on a
+                               new machine before grading a cohort (default out: grades/<lab>-self-test)
   --practice-only              leave out the instructor-only tests
   --instructor-tests <file>    instructor-only tests to add (default: solutions-private/<lab>/instructor-suite.ts
                                when it exists)
@@ -61,6 +65,7 @@ try {
       format: { type: "string" },
       "practice-only": { type: "boolean" },
       "instructor-tests": { type: "string" },
+      "self-test": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -77,7 +82,7 @@ if (values.lab === undefined) usageError("Which lab? Name it with --lab <unit>, 
 const entry = findLab(values.lab);
 if (entry === undefined) usageError(`There is no lab ${JSON.stringify(values.lab)}. The labs are ${LABS.map((l) => l.unit).join(", ")}.`);
 if (entry.load === undefined) usageError(`Unit ${entry.unit} (${entry.title}) has no lab to grade yet.`);
-if (positionals.length === 0) usageError("Which submissions? Name one or more folders, .zip or .tar.gz files after the options.");
+if (positionals.length === 0 && !values["self-test"]) usageError("Which submissions? Name one or more folders, .zip or .tar.gz files after the options (or check this machine first with --self-test).");
 if (values.format !== undefined && values.format !== "junit") usageError(`--format takes only "junit", got ${JSON.stringify(values.format)}.`);
 if (values["practice-only"] && values["instructor-tests"] !== undefined) usageError("Use --practice-only or --instructor-tests <file>, not both.");
 const whole = (flag: string, text: string | undefined, min = 1): number | undefined => {
@@ -86,6 +91,11 @@ const whole = (flag: string, text: string | undefined, min = 1): number | undefi
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) usageError(`${flag} needs a whole number of at least ${min}, got ${JSON.stringify(text)}.`);
   return value;
 };
+if (values["self-test"]) {
+  if (positionals.length > 0) usageError("--self-test grades the lab's own sample submissions: name no submissions with it.");
+  await runSelfTest(entry);
+  process.exit(process.exitCode ?? 0);
+}
 const options = {
   parallel: whole("--parallel", values.parallel),
   seeds: whole("--seeds", values.seeds),
@@ -131,3 +141,37 @@ process.stdout.write(
   `\n${records.length} submissions in ${((performance.now() - started) / 1000).toFixed(1)} s: ${join(out, GRADEBOOK)}, ${join(out, JOURNAL)}, ${join(out, "results")}/` +
     `${values.format === "junit" ? `, ${join(out, "junit.xml")}` : ""}\n`,
 );
+
+/** --self-test: grades the samples, prints each verdict, and sets the exit status (1 if any is wrong). */
+async function runSelfTest(lab: LabEntry): Promise<void> {
+  const outDir = resolve(values.out ?? join("grades", `${lab.lab}-self-test`));
+  const started = performance.now();
+  process.stdout.write(`Self-test of Lab ${lab.unit}: grading its sample submissions in ${relative(process.cwd(), outDir) || "."}/samples\n`);
+  let rows;
+  try {
+    rows = await selfTest({
+      entry: lab,
+      outDir,
+      ...(values.parallel !== undefined ? { parallel: whole("--parallel", values.parallel) as number } : {}),
+      onRecord(record) {
+        process.stdout.write(`  graded in ${(record.durationMs / 1000).toFixed(1).padStart(5)} s  ${`${record.score}/${record.maxScore}`.padStart(7)}  ${record.status.padEnd(16)} ${record.id}\n`);
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof BatchError) && !/not part of this copy/.test((error as Error).message)) throw error;
+    process.stderr.write(`The self-test needs ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const width = Math.max(...rows.map((r) => r.sample.length));
+  process.stdout.write("\n");
+  for (const row of rows) {
+    process.stdout.write(`${row.ok ? "PASS" : "FAIL"}  ${row.sample.padEnd(width)}  expected ${row.expected}; got ${row.got.split("\n")[0]?.slice(0, 160)}\n`);
+  }
+  const wrong = rows.filter((r) => !r.ok).length;
+  const took = ((performance.now() - started) / 1000).toFixed(1);
+  process.stdout.write(
+    `\n${rows.length - wrong} of ${rows.length} samples graded as expected in ${took} s; gradebook: ${join(relative(process.cwd(), outDir) || ".", GRADEBOOK)}\n` +
+      (wrong === 0 ? "The grading pipeline works on this machine.\n" : `${wrong} did not: the grader or this machine's setup is not grading as it should.\n`),
+  );
+  process.exitCode = wrong === 0 ? 0 : 1;
+}

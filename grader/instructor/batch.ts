@@ -29,6 +29,8 @@ export interface BatchOptions {
   parallel?: number;
   seeds?: number;
   only?: string[];
+  /** The practice seeds 1..N instead of fresh grading seeds (the self-test uses them). */
+  practiceSeeds?: boolean;
   /** Wall-clock time one seed may take. */
   deadlineMs?: number;
   /** Wall-clock time one whole submission may take. */
@@ -181,6 +183,7 @@ async function gradeSubmission(path: string, stageRoot: string, options: BatchOp
       ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
       ...(options.only !== undefined ? { only: options.only } : {}),
       ...(instructorTests !== undefined ? { instructorTests } : {}),
+      ...(options.practiceSeeds ? { mode: "practice" as const } : {}),
     };
     const outcome = await runChild(request, options.submissionDeadlineMs ?? 15 * 60_000);
     const durationMs = Math.round(performance.now() - started);

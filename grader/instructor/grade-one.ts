@@ -22,6 +22,8 @@ export interface GradeOneRequest {
   workers: number;
   /** Lab output kept (the rest is counted, not kept). */
   outputKeptBytes: number;
+  /** Fresh grading seeds (the default), or the practice seeds 1..N. */
+  mode?: "practice" | "grading";
   /** The lab's instructor-only tests file, when they are graded too. */
   instructorTests?: string;
 }
@@ -59,7 +61,7 @@ const result = await gradeLab({
   entry,
   implDir: request.implDir,
   implementationLabel: request.label,
-  mode: "grading",
+  mode: request.mode ?? "grading",
   typecheck: false,
   workers: request.workers,
   deadlineMs: request.deadlineMs,

@@ -67,6 +67,13 @@ describe("npm run export", () => {
     if (repo.code === 0) expect(exported.code).toBe(0);
   });
 
+  it("has no instructor-only tests: the lab command says so when asked for them", async () => {
+    expect(walk(dir).filter((f) => f.endsWith("/instructor-suite.ts"))).toEqual([]);
+    const lab = await run(process.execPath, [TSX_CLI, "grader/cli/lab.ts", "1", "--instructor"], dir);
+    expect(lab.code).toBe(2);
+    expect(lab.stderr).toBe("--instructor: they are not part of this copy of the course (solutions-private/01-fallacies/instructor-suite.ts is missing).\n");
+  });
+
   it("runs its tests: the skipped note and a quick subset pass", async () => {
     const vitest = await run(process.execPath, [join(REPO, "node_modules/vitest/vitest.mjs"), "run", "test/reference-solutions.test.ts", "test/sim/determinism.test.ts"], dir);
     expect(vitest.code, vitest.stdout + vitest.stderr).toBe(0);

@@ -1,12 +1,13 @@
 /**
- * Builds a folder of Lab 1 submissions as an instructor would receive them: the reference, every
- * bug-zoo variant, and one broken submission of each kind the batch grader must survive. Each is a
- * self-contained lab folder (a copy of the reference with one change), because graded code may not
- * read solutions-private/. Also a script: `npx tsx test/instructor/make-submissions.ts <dir>`.
+ * Lab 1 submissions for the batch-grading tests: the reference, every bug-zoo variant, and broken ones
+ * whose breakage is confined to the reliable channel, so the clock tests still pass beside it (the
+ * tests check exact scores). `npm run grade -- --self-test` uses the general samples
+ * (grader/instructor/samples.ts), whose broken ones misbehave in every export.
+ * Also a script: `npx tsx test/instructor/make-submissions.ts <dir>`.
  */
-import { cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bugIndex, writeSubmission } from "../../grader/instructor/samples.js";
 import { BUGS } from "../../solutions-private/01-fallacies/bugs/index.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -52,22 +53,11 @@ export const BROKEN: Record<string, string> = {
 /** Writes one folder per submission under `dir` (each holding labs/01-fallacies/); returns their paths. */
 export function makeSubmissions(dir: string, which?: (name: string) => boolean): string[] {
   const made: string[] = [];
-  const write = (name: string, index: string) => {
-    if (which && !which(name)) return;
-    const lab = join(dir, name, "labs", LAB);
-    mkdirSync(lab, { recursive: true });
-    cpSync(REFERENCE, lab, { recursive: true, filter: (from) => !from.includes("/bugs") });
-    if (index !== "") {
-      renameSync(join(lab, "index.ts"), join(lab, "reference.ts"));
-      writeFileSync(join(lab, "index.ts"), index);
-    }
-    made.push(join(dir, name));
+  const write = (name: string, index: string | null) => {
+    if (!which || which(name)) made.push(writeSubmission(join(dir, name), LAB, index));
   };
-  write("reference", "");
-  for (const bug of BUGS) {
-    const source = readFileSync(join(REPO, bug.dir, "index.ts"), "utf8");
-    write(`bug-${bug.name}`, source.replaceAll('"../../index.js"', '"./reference.js"').replaceAll('"../../', '"./'));
-  }
+  write("reference", null);
+  for (const bug of BUGS) write(`bug-${bug.name}`, bugIndex(bug));
   for (const [name, index] of Object.entries(BROKEN)) write(name, index);
   return made;
 }

@@ -2,7 +2,9 @@
  * `npm run lab` end to end: scores, exit statuses, the JSON document, replayable failures with
  * byte-identical traces, and bad submissions that each fail clearly while the rest of the run completes.
  */
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { GradeResult } from "../../grader/runner/grade.js";
@@ -72,6 +74,19 @@ describe("npm run lab", () => {
     const replay = await runLab(unit, ...flags, "--json");
     const again = JSON.parse(replay.stdout) as GradeResult;
     expect(again.tests[0]?.failure).toMatchObject({ seed: 4, message: failure?.message, trace: "traces/01-fallacies/channel-basic-seed4.json" });
+  });
+
+  it("grades a lab folder copied anywhere: no package.json around it, no grader beside it", async () => {
+    // The Lab 2 reference imports a value from the grader (../../grader/...), which is not there.
+    const copy = mkdtempSync(join(tmpdir(), "lab-anywhere-"));
+    cpSync(join(REPO, "solutions-private/02-mapreduce"), copy, { recursive: true, filter: (from) => !from.includes("/bugs") });
+    try {
+      const run = await runLab("2", "--impl", copy, "--only", "mr-word-count", "--seeds", "2");
+      expect(run.stderr).not.toContain("Cannot find module");
+      expect(run.stdout).toMatch(/\nScore: 10\/10\n$/);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   describe("refuses to run, with exit status 2, when", () => {

@@ -1,0 +1,52 @@
+/**
+ * The sample submissions behind `npm run grade -- --lab N --self-test` (grader/instructor/samples.ts),
+ * for every available lab: each is a self-contained lab folder that loads and provides the lab's
+ * exports (a bug-zoo variant's imports, rewritten to sit beside a copy of the reference, resolve), and
+ * the broken ones are broken in the way their names say. Grading them end to end is batch.test.ts's
+ * job (for Lab 1) and the self-test's.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { bugZoo, writeSamples } from "../../grader/instructor/samples.js";
+import type { LabSuite } from "../../grader/runner/suite.js";
+import { LABS } from "../../grader/suites/index.js";
+import { REPO } from "../runner/run-lab.js";
+
+const dir = mkdtempSync(join(tmpdir(), "samples-test-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.each(LABS.filter((l) => l.load !== undefined))("Lab $unit samples", (entry) => {
+  it("the reference, every bug-zoo variant and each broken kind, each loading as a lab folder of its own", async () => {
+    const suite = (await (entry.load as NonNullable<typeof entry.load>)()) as LabSuite<unknown>;
+    const samples = await writeSamples(suite, join(dir, entry.lab));
+    const bugs = await bugZoo(entry.lab);
+    expect(samples.map((s) => s.name)).toEqual([
+      "reference",
+      ...bugs.map((b) => `bug-${b.name}`),
+      "broken-compile-error",
+      "broken-import-throws",
+      "broken-missing-export",
+      "broken-hangs",
+      "broken-out-of-memory",
+      "broken-floods-output",
+      "broken-process-exit",
+      "broken-reads-reference",
+      "broken-reads-instructor-tests",
+      "broken-spawns-process",
+      "broken-writes-outside",
+    ]);
+    for (const sample of samples) {
+      const index = join(sample.path, "labs", entry.lab, "index.ts");
+      const source = readFileSync(index, "utf8");
+      expect(source, sample.name).not.toMatch(/"\.\.\/\.\.\/(index|[a-z-]+)\.js"/);
+      if (["broken-compile-error", "broken-import-throws"].includes(sample.name)) continue;
+      // The grader sits beside labs/ in a course checkout; the grading workers find it on their own.
+      if (!existsSync(join(sample.path, "grader"))) symlinkSync(join(REPO, "grader"), join(sample.path, "grader"));
+      const module = (await import(index)) as Record<string, unknown>;
+      const missing = Object.keys(suite.exports).filter((name) => typeof module[name] !== "function");
+      expect(missing, sample.name).toEqual(sample.name === "broken-missing-export" ? [Object.keys(suite.exports)[0]] : []);
+    }
+  });
+});
