@@ -12,7 +12,8 @@ export function junitXml(lab: string, records: SubmissionRecord[]): string {
         ? [`    <testcase classname="${esc(`${lab}.${record.id}`)}" name="load"><error message="${esc(record.status)}">${esc(record.detail)}</error></testcase>`]
         : tests.map((test) => {
             const open = `    <testcase classname="${esc(`${lab}.${record.id}.${test.part}`)}" name="${esc(`${test.id}: ${test.name}`)}">`;
-            const props = `<properties><property name="points" value="${test.points}/${test.maxPoints}"/><property name="seeds" value="${test.seeds.join(" ")}"/></properties>`;
+            const hidden = test.instructorOnly ? `<property name="instructor-only" value="true"/>` : "";
+            const props = `<properties><property name="points" value="${test.points}/${test.maxPoints}"/><property name="seeds" value="${test.seeds.join(" ")}"/>${hidden}</properties>`;
             if (test.passed) return `${open}${props}</testcase>`;
             const f = test.failure;
             const body = f ? `seed ${f.seed}: ${f.message}\nreplay: ${f.replay}` : "failed";

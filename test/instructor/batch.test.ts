@@ -90,7 +90,7 @@ describe("npm run grade", () => {
     const pick = (name: string) => subs.find((s) => s.endsWith(`/${name}`)) as string;
     // A bug-zoo folder as it is in the repo (it imports the reference from outside itself).
     const rawBug = "solutions-private/01-fallacies/bugs/channel-no-dedup";
-    const run = await grade("--lab", "1", "--seeds", "1", ...only, "--instructor-tests", fixture, "--out", out, pick("reference"), pick("bug-lamport-send-no-tick"), rawBug);
+    const run = await grade("--lab", "1", "--seeds", "1", ...only, "--instructor-tests", fixture, "--out", out, "--format", "junit", pick("reference"), pick("bug-lamport-send-no-tick"), rawBug);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`Lab 1: practice tests and the instructor-only tests in ${fixture}`);
     const records = readJournal(join(out, "results.jsonl"));
@@ -106,6 +106,8 @@ describe("npm run grade", () => {
     expect(csv[0]).toBe("id,status,part A,part C,instructor-only,total,max,seeds,detail");
     expect(csv.find((line) => line.startsWith("reference,"))).toMatch(/^reference,ok,5,5,5,10,13,/);
     expect(csv.find((line) => line.startsWith("bug-lamport-send-no-tick,"))).toMatch(/^bug-lamport-send-no-tick,ok,0,5,5,5,13,/);
+
+    expect(readFileSync(join(out, "junit.xml"), "utf8")).toMatch(/name="extra-fails-late: fails on seeds above 2"><properties>.*<property name="instructor-only" value="true"\/><\/properties><failure/);
 
     const practice = await grade("--lab", "1", "--seeds", "1", "--only", "lamport-rules", "--practice-only", "--out", join(dir, "out-practice"), pick("reference"));
     expect(practice.stdout).toContain("Lab 1: practice tests only");
