@@ -6,6 +6,7 @@ import type { Lab1 } from "../../grader/suites/01-fallacies/interface.js";
 import * as skeleton from "../../labs/01-fallacies/index.js";
 import { BUGS } from "../../solutions-private/01-fallacies/bugs/index.js";
 import * as reference from "../../solutions-private/01-fallacies/index.js";
+import { instructorTests } from "../../solutions-private/01-fallacies/instructor-suite.js";
 import { describeLabHonesty, loadVariant } from "./lab-honesty.js";
 
 describeLabHonesty<Lab1>({
@@ -14,6 +15,7 @@ describeLabHonesty<Lab1>({
   skeleton,
   bugs: BUGS,
   minBugs: 8,
+  instructorTests,
   traces: { tests: ["channel-sender-restart", "channel-random-faults", "causal-chain"], bug: "channel-incarnation-not-persisted" },
 });
 

@@ -11,6 +11,7 @@ import { FS_COST, SharedFileSystem } from "../../grader/suites/02-mapreduce/shar
 import * as skeleton from "../../labs/02-mapreduce/index.js";
 import { BUGS } from "../../solutions-private/02-mapreduce/bugs/index.js";
 import * as reference from "../../solutions-private/02-mapreduce/index.js";
+import { instructorTests } from "../../solutions-private/02-mapreduce/instructor-suite.js";
 import { describeLabHonesty } from "./lab-honesty.js";
 
 describeLabHonesty<Lab2>({
@@ -19,6 +20,7 @@ describeLabHonesty<Lab2>({
   skeleton,
   bugs: BUGS,
   minBugs: 8,
+  instructorTests,
   traces: { tests: ["mr-crash-write", "mr-paused-worker", "mr-lost-rpcs"], bug: "output-written-in-place" },
 });
 

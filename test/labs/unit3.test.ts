@@ -10,6 +10,7 @@ import { topology } from "../../grader/suites/03-gossip/topology.js";
 import * as skeleton from "../../labs/03-gossip/index.js";
 import { BUGS } from "../../solutions-private/03-gossip/bugs/index.js";
 import * as reference from "../../solutions-private/03-gossip/index.js";
+import { instructorTests } from "../../solutions-private/03-gossip/instructor-suite.js";
 import { describeLabHonesty } from "./lab-honesty.js";
 
 describeLabHonesty<Lab3>({
@@ -18,6 +19,7 @@ describeLabHonesty<Lab3>({
   skeleton,
   bugs: BUGS,
   minBugs: 10,
+  instructorTests,
   traces: { tests: ["broadcast-crash-restart", "crdt-converge-partitions", "swim-detect-under-loss"], bug: "broadcast-seen-not-durable" },
 });
 

@@ -21,7 +21,7 @@ interface Stream {
   everyMs?: number;
 }
 
-interface Scenario {
+export interface Scenario {
   nodes?: NodeId[];
   network?: Partial<NetworkConditions>;
   streams: Stream[];
@@ -41,7 +41,7 @@ interface Running {
 }
 
 /** Sets up nodes, the application's streams and the faults; `run` then drives it to the end. */
-function setUp(impl: Lab1, t: TestContext, s: Scenario): Running {
+export function setUp(impl: Lab1, t: TestContext, s: Scenario): Running {
   const sim = t.simulation(s.network ? { network: s.network } : {});
   const checker = new ChannelChecker(sim, sim.stream("payloads"));
   const instances: Running["instances"] = new Map();
@@ -67,7 +67,7 @@ function setUp(impl: Lab1, t: TestContext, s: Scenario): Running {
   return { sim, checker, instances };
 }
 
-function runToEnd(r: Running, s: Scenario): void {
+export function runToEnd(r: Running, s: Scenario): void {
   r.sim.run(s.endAt);
   r.checker.checkAllDelivered(`${s.endAt - s.settleAt}ms after the network healed at t=${s.settleAt}ms`);
 }

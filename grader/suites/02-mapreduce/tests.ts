@@ -21,7 +21,7 @@ const GENTLE = { latency: { kind: "uniform", minMs: 1, maxMs: 10 } } as const;
 
 type Base = Omit<JobSpec, "deadline" | "scenario"> & Partial<Pick<JobSpec, "deadline" | "scenario">>;
 
-function job(impl: Lab2, t: TestContext, spec: Base): RunningJob {
+export function job(impl: Lab2, t: TestContext, spec: Base): RunningJob {
   return runJob(impl, t, { network: GENTLE, deadline: 30_000, scenario: "no faults", ...spec });
 }
 
@@ -56,10 +56,10 @@ function once(when: (op: FsOp, j: RunningJob) => boolean, act: (op: FsOp, j: Run
 /** The worker has just run map (or reduce) in this very handler: this op is that task's read or write. */
 const afterMap = (op: FsOp, j: RunningJob) => j.recorder.maps.some((e) => e.node === op.node && e.time === j.sim.now);
 const afterReduce = (op: FsOp, j: RunningJob) => j.recorder.reduces.some((e) => e.node === op.node && e.time === j.sim.now);
-const readsInputs = (op: FsOp, j: RunningJob) => op.op === "read" && op.paths.some((p) => j.inputs.has(p));
-const readsIntermediate = (op: FsOp, j: RunningJob) => op.op === "read" && !op.paths.some((p) => j.inputs.has(p)) && j.recorder.maps.length >= j.inputs.size;
+export const readsInputs = (op: FsOp, j: RunningJob) => op.op === "read" && op.paths.some((p) => j.inputs.has(p));
+export const readsIntermediate = (op: FsOp, j: RunningJob) => op.op === "read" && !op.paths.some((p) => j.inputs.has(p)) && j.recorder.maps.length >= j.inputs.size;
 
-function crash(j: RunningJob, node: NodeId, at: number, restartAfter?: number): void {
+export function crash(j: RunningJob, node: NodeId, at: number, restartAfter?: number): void {
   j.sim.at(at, `crash ${node}`, () => j.sim.crash(node));
   if (restartAfter !== undefined) j.sim.at(at + restartAfter, `restart ${node}`, () => j.sim.restart(node));
 }

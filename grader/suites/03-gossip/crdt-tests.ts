@@ -27,7 +27,7 @@ interface Workload {
 }
 
 /** What the grader knows of the updates it made, to say what converged replicas must read. */
-class Expectation {
+export class Expectation {
   counter = 0;
   balance = 0;
   register: { value: Json; time: number; node: NodeId } | null = null;
@@ -57,7 +57,7 @@ class Expectation {
   }
 }
 
-function describe(op: CrdtUpdate): string {
+export function describe(op: CrdtUpdate): string {
   switch (op.type) {
     case "increment":
       return `increment the G-Counter by ${op.by}`;

@@ -86,6 +86,15 @@ export const BUGS: BugVariant[] = [
   bug("channel-duplicate-not-acked", "receiver drops duplicates without re-acking, so a lost ack is never repaired", [
     "channel-acks-lost",
   ]),
+  bug("channel-rto-never-reset", "the retransmission timeout backs off but is never reset when acks make progress", [
+    "channel-recovers-after-outage",
+  ]),
+  bug("channel-ack-incarnation-ignored", "the sender applies acks without checking their incarnation: a late ack to its previous life acks new messages", [
+    "channel-stale-ack-after-restart",
+  ]),
+  bug("channel-window-counts-unacked", "the send window counts unacknowledged packets, not sequence numbers past the cumulative ack", [
+    "channel-lossy-stream-budget",
+  ]),
 
   // Part C: causal broadcast
   bug("causal-fifo-only", "hold-back checks only the origin's entry: FIFO per origin, cross-origin dependencies ignored", [
