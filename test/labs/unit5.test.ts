@@ -10,6 +10,7 @@ import type { Lab5 } from "../../grader/suites/05-raft/interface.js";
 import * as skeleton from "../../labs/05-raft/index.js";
 import { BUGS } from "../../solutions-private/05-raft/bugs/index.js";
 import * as reference from "../../solutions-private/05-raft/index.js";
+import { instructorTests } from "../../solutions-private/05-raft/instructor-suite.js";
 import { describeLabHonesty, loadVariant } from "./lab-honesty.js";
 
 describeLabHonesty<Lab5>({
@@ -18,6 +19,7 @@ describeLabHonesty<Lab5>({
   skeleton,
   bugs: BUGS,
   minBugs: 12,
+  instructorTests,
   traces: { tests: ["figure8-scripted", "agree-reordered"], bug: "commit-previous-term" },
 });
 

@@ -35,4 +35,15 @@ export const BUGS: BugVariant[] = [
   bug("snapshot-not-persisted", "the log is trimmed on disk but the snapshot itself is not persisted", ["snapshot-all-crash", "snapshot-init"]),
   bug("log-never-trimmed", "snapshot() is accepted but the log is never discarded", ["snapshot-basic"]),
   bug("restart-skips-snapshot", "after a restart the persisted snapshot is not handed to the service", ["snapshot-init", "snapshot-install-crash"]),
+
+  // Caught by the instructor-only tests (instructor-suite.ts); the practice suite passes them all.
+  bug("reply-term-ignored", "a newer term in a reply is ignored: a cut-off leader that rejoins never steps down", ["election-step-down-on-reply"]),
+  bug("timer-reset-on-denied-vote", "the election timer is reset on every RequestVote, even a denied one: stale candidates keep up-to-date nodes from running", [
+    "election-stale-campaigners",
+  ]),
+  bug("stale-vote-counted", "a candidate counts votes granted in earlier terms: elected with a stale log on late replies", ["election-stale-vote-replies"]),
+  bug("stale-ack-counted", "a leader acts on AppendEntries replies from its earlier terms: matchIndex/nextIndex jump past the follower's log", [
+    "agree-stale-append-replies",
+  ]),
+  bug("backup-one-at-a-time", "a rejected AppendEntries backs nextIndex up by one entry: a round trip per entry to catch up", ["agree-catch-up-far-behind"]),
 ];
