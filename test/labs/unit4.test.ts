@@ -10,6 +10,7 @@ import type { Lab4 } from "../../grader/suites/04-consensus/interface.js";
 import * as skeleton from "../../labs/04-consensus/index.js";
 import { BUGS } from "../../solutions-private/04-consensus/bugs/index.js";
 import * as reference from "../../solutions-private/04-consensus/index.js";
+import { instructorTests } from "../../solutions-private/04-consensus/instructor-suite.js";
 import { describeLabHonesty, loadVariant } from "./lab-honesty.js";
 
 const test = (id: string) => suite.tests.find((t) => t.id === id)!;
@@ -20,6 +21,7 @@ describeLabHonesty<Lab4>({
   skeleton,
   bugs: BUGS,
   minBugs: 8,
+  instructorTests,
   traces: { tests: ["paxos-explore-after-choice", "paxos-random-faults"], bug: "paxos-acceptor-no-sync" },
 });
 

@@ -9,7 +9,7 @@ import type { LabTest, TestContext } from "../../runner/suite.js";
 import type { Random } from "../../sim/random.js";
 import type { Bit, Lab4 } from "./interface.js";
 
-interface Instance {
+export interface Instance {
   n: number;
   f: number;
   inputs: Bit[];
@@ -67,7 +67,7 @@ function runInstance(impl: Lab4, t: TestContext, inst: Instance, label: string):
   return Math.max(...[...decisions.values()].map((d) => d.round));
 }
 
-function randomInputs(rng: Random, n: number): Bit[] {
+export function randomInputs(rng: Random, n: number): Bit[] {
   return Array.from({ length: n }, () => (rng.next() < 0.5 ? 0 : 1) as Bit);
 }
 
@@ -78,7 +78,7 @@ function distribution(rounds: number[]): string {
 }
 
 /** Runs `count` instances; the last simulation's trace notes the distribution of rounds. */
-function manyInstances(impl: Lab4, t: TestContext, count: number, make: (rng: Random, k: number) => Instance): void {
+export function manyInstances(impl: Lab4, t: TestContext, count: number, make: (rng: Random, k: number) => Instance): void {
   const rng = t.simulation().stream("instances");
   const rounds: number[] = [];
   for (let k = 1; k <= count; k++) {

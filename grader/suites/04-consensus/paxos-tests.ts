@@ -71,7 +71,7 @@ function explorerTest(id: string, name: string, points: number, scenario: Explor
 }
 
 /** Runs a cluster to `endAt` and requires the listed nodes to have decided by then. */
-function runUntilDecided(w: PaxosWorld, t: TestContext, nodes: readonly NodeId[], endAt: number, since: string): void {
+export function runUntilDecided(w: PaxosWorld, t: TestContext, nodes: readonly NodeId[], endAt: number, since: string): void {
   w.sim.run(endAt);
   const missing = nodes.filter((n) => w.sim.isUp(n) && !w.checker.learnersDecided.has(n));
   if (missing.length > 0) {
@@ -93,7 +93,7 @@ interface Scripted {
   endAt: number;
 }
 
-function scriptedTest(id: string, name: string, points: number, s: Scripted): LabTest<Lab4> {
+export function scriptedTest(id: string, name: string, points: number, s: Scripted): LabTest<Lab4> {
   return {
     id,
     part: "A",

@@ -43,4 +43,11 @@ export const BUGS: BugVariant[] = [
     "benor-mixed-inputs",
     "benor-crashes",
   ]),
+
+  // Caught by the instructor-only tests (solutions-private/04-consensus/instructor-suite.ts)
+  bug("paxos-no-backoff", "a pre-empted proposer retries at once, with no backoff, so duelling proposers keep pre-empting each other", ["paxos-gst-five-proposers"]),
+  bug("paxos-fixed-backoff", "a pre-empted proposer waits the same fixed pause before every retry, so duelling proposers collide again and again", ["paxos-gst-five-proposers"]),
+  bug("paxos-promise-not-synced", "the acceptor syncs its acceptances but not its promises, so a restarted acceptor forgets what it promised", ["paxos-promise-survives-crash"]),
+  bug("benor-decides-on-one-proposal", "a node decides v on a single proposal of v instead of f + 1", ["benor-split-network"]),
+  bug("benor-waits-for-majority", "each phase waits for a majority of the nodes instead of n - f (the same only when f is at its maximum)", ["benor-split-network"]),
 ];
