@@ -67,10 +67,13 @@ function judge(sample: Sample, record: SubmissionRecord | undefined): SelfTestRo
     case "reference":
       return row("ok, full marks", `${record.status} ${score}`, record.status === "ok" && record.score === record.maxScore);
     case "bug": {
+      // A buggy implementation may also run slow or big (a message storm): a deadline or memory limit
+      // it misses is a fair verdict. Failing to load, or being stopped by the guard rails, is not.
+      const graded = record.status === "ok" || record.status === "timeout" || record.status === "out-of-memory";
       const tests = new Map((record.result?.tests ?? []).map((t) => [t.id, t]));
       const missed = expect.mustFail.filter((id) => tests.get(id)?.passed !== false);
-      const got = record.status !== "ok" ? `${record.status}: ${record.detail}` : missed.length === 0 ? `ok ${score}, failed them` : `ok ${score}, but passed ${missed.join(", ")}`;
-      return row(`fails ${expect.mustFail.join(", ")}`, got, record.status === "ok" && missed.length === 0);
+      const got = !graded ? `${record.status}: ${record.detail}` : `${record.status} ${score}, ${missed.length === 0 ? "failed them" : `but passed ${missed.join(", ")}`}`;
+      return row(`fails ${expect.mustFail.join(", ")}`, got, graded && missed.length === 0);
     }
     case "broken":
       return row(expect.status, `${record.status}: ${record.detail}`, record.status === expect.status);
