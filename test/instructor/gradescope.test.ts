@@ -4,8 +4,9 @@
  * results.json checked, including for submissions that cannot be graded at all.
  */
 import { execFile } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAutograder, type GradescopeResults } from "../../grader/instructor/gradescope.js";
@@ -49,6 +50,29 @@ async function runAutograder(from: string | null): Promise<GradescopeResults> {
   await new Promise((done) => execFile("bash", [join(root, "run_autograder")], { env: { ...process.env, AUTOGRADER_ROOT: root } }, done));
   return JSON.parse(readFileSync(join(root, "results", "results.json"), "utf8")) as GradescopeResults;
 }
+
+describe("npm run gradescope", () => {
+  it("says what to do about bad options, and writes no zip", async () => {
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number; stderr: string }>((done) =>
+        execFile(process.execPath, [createRequire(import.meta.url).resolve("tsx/cli"), "grader/cli/gradescope.ts", ...args, "--out", join(dir, "bad.zip")], { cwd: REPO }, (error, _out, stderr) =>
+          done({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+        ),
+      );
+    const cases: [string[], RegExp][] = [
+      [["--lab", "1", "--seeds", "x"], /^--seeds needs a whole number of at least 1, got "x"\./],
+      [["--lab", "1", "--frobnicate"], /^Unknown option '--frobnicate'/],
+      [["--lab", "7"], /^Unit 7 \(.*\) has no lab to grade yet\./],
+      [["--lab", "1", "--practice-only", "--only", "nope"], /^Lab 1 has no test "nope"/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await cli(...args);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr, args.join(" ")).toMatch(message);
+    }
+    expect(existsSync(join(dir, "bad.zip"))).toBe(false);
+  });
+});
 
 describe("the Gradescope autograder", () => {
   it("holds setup.sh, run_autograder, the grader and the instructor-only tests, but no labs or solutions", () => {
