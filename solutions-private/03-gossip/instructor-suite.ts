@@ -14,9 +14,9 @@ import type { LabTest, TestContext } from "../../grader/runner/suite.js";
 import { scheduleAdversity } from "../../grader/suites/shared/adversity.js";
 import { BroadcastChecker } from "../../grader/suites/03-gossip/broadcast-checker.js";
 import { STORM } from "../../grader/suites/03-gossip/broadcast-tests.js";
-import { describe, Expectation } from "../../grader/suites/03-gossip/crdt-tests.js";
-import type { BroadcastNode, CrdtNode, CrdtReadout, CrdtUpdate, Lab3, MemberStatus, SwimNode } from "../../grader/suites/03-gossip/interface.js";
-import { DETECTION_BOUND_MS, POLL_MS } from "../../grader/suites/03-gossip/swim-tests.js";
+import { Expectation, randomUpdates } from "../../grader/suites/03-gossip/crdt-tests.js";
+import type { BroadcastNode, CrdtNode, CrdtReadout, Lab3 } from "../../grader/suites/03-gossip/interface.js";
+import { DETECTION_BOUND_MS, forEachStatus, POLL_MS } from "../../grader/suites/03-gossip/swim-tests.js";
 import { linksOnly, nodeNames, topology, type TopologyKind } from "../../grader/suites/03-gossip/topology.js";
 
 // ------------------------------------------------------------------ Part A: broadcast
@@ -159,28 +159,7 @@ function crdtLateHeal(impl: Lab3, t: TestContext): void {
   const sim = t.simulation({ network: { loss: 0.1, duplicate: 0.1, latency: { kind: "uniform", minMs: 1, maxMs: 80 } } });
   for (const id of REPLICAS) sim.addNode(id, (ctx) => impl.createCrdtNode(ctx));
   const expect = new Expectation();
-  const rng = sim.stream("workload");
-  const update = (time: number, node: NodeId, op: CrdtUpdate) =>
-    sim.callAt(time, node, `application: ${describe(op)}`, (n: CrdtNode) => {
-      n.update(op);
-      expect.record(op, node, sim.now);
-    });
-  for (let time = 10; time < LATE.lastUpdate; time += 10 + rng.int(30)) {
-    const node = rng.pick(REPLICAS);
-    const r = rng.next();
-    const element = rng.pick(ELEMENTS);
-    const op: CrdtUpdate =
-      r < 0.2
-        ? { type: "increment", by: 1 + rng.int(3) }
-        : r < 0.4
-          ? { type: "add", by: rng.chance(0.5) ? 1 + rng.int(5) : -1 - rng.int(5) }
-          : r < 0.65
-            ? { type: "set-add", element }
-            : r < 0.85
-              ? { type: "set-remove", element }
-              : { type: "register", value: `${node}@${time}` };
-    update(time, node, op);
-  }
+  randomUpdates(sim, REPLICAS, expect, LATE.lastUpdate, { minMs: 10, spreadMs: 30, elements: ELEMENTS });
   // Three groups that cannot talk to each other, and within the first group a one-way cut.
   const groups = [REPLICAS.slice(0, 3), REPLICAS.slice(3, 6), REPLICAS.slice(6)];
   scheduleAdversity(sim, {
@@ -244,39 +223,29 @@ function runSwimPlan(impl: Lab3, t: TestContext, plan: SwimPlan): void {
   const deadSince = new Map<string, number>();
   const poll = () => {
     const now = sim.now;
-    for (const observer of names) {
-      const node = sim.handlersOf<SwimNode>(observer);
-      if (node === null) continue;
-      const view = node.members();
-      for (const member of names) {
-        if (member === observer) continue;
-        const status = view[member] as MemberStatus | undefined;
-        if (status !== "alive" && status !== "suspect" && status !== "dead") {
-          throw new Violation(`${observer}.members() gives ${JSON.stringify(status)} for ${member} at t=${now}ms; every peer must be listed as "alive", "suspect" or "dead"`, { time: now, node: observer });
-        }
-        const crash = crashedAt.get(member);
-        if (crash === undefined) {
-          if (status === "dead") {
-            const stalled = stalls(member);
-            throw new Violation(
-              `${observer} declared ${member} dead at t=${now}ms, but ${member} never crashed` +
-                (stalled ? ` (it stalled, as in a long garbage-collection pause, from ${stalled}, and then carried on)` : "") +
-                `: a suspect must have long enough to hear of the suspicion and refute it, a couple of seconds of silence included, before anyone declares it dead`,
-              { time: now, node: observer },
-            );
-          }
-        } else if (status === "dead") {
-          if (!deadSince.has(`${observer}>${member}`)) deadSince.set(`${observer}>${member}`, now);
-        } else if (now - crash > DETECTION_BOUND_MS) {
+    forEachStatus(sim, names, (observer, member, status) => {
+      const crash = crashedAt.get(member);
+      if (crash === undefined) {
+        if (status === "dead") {
+          const stalled = stalls(member);
           throw new Violation(
-            `${member} crashed at t=${crash}ms, but at t=${now}ms ${observer} still says "${status}": every live node must declare a crashed node dead within ${DETECTION_BOUND_MS}ms`,
+            `${observer} declared ${member} dead at t=${now}ms, but ${member} never crashed` +
+              (stalled ? ` (it stalled, as in a long garbage-collection pause, from ${stalled}, and then carried on)` : "") +
+              `: a suspect must have long enough to hear of the suspicion and refute it, a couple of seconds of silence included, before anyone declares it dead`,
             { time: now, node: observer },
           );
-        } else if (deadSince.has(`${observer}>${member}`)) {
-          throw new Violation(`${observer} declared ${member} dead at t=${deadSince.get(`${observer}>${member}`)}ms, but says "${status}" at t=${now}ms: dead is final`, { time: now, node: observer });
         }
+      } else if (status === "dead") {
+        if (!deadSince.has(`${observer}>${member}`)) deadSince.set(`${observer}>${member}`, now);
+      } else if (now - crash > DETECTION_BOUND_MS) {
+        throw new Violation(
+          `${member} crashed at t=${crash}ms, but at t=${now}ms ${observer} still says "${status}": every live node must declare a crashed node dead within ${DETECTION_BOUND_MS}ms`,
+          { time: now, node: observer },
+        );
+      } else if (deadSince.has(`${observer}>${member}`)) {
+        throw new Violation(`${observer} declared ${member} dead at t=${deadSince.get(`${observer}>${member}`)}ms, but says "${status}" at t=${now}ms: dead is final`, { time: now, node: observer });
       }
-    }
+    });
     if (now + POLL_MS <= plan.endAt) sim.at(now + POLL_MS, "check: membership views", poll);
   };
   sim.at(POLL_MS, "check: membership views", poll);

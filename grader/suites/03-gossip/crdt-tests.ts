@@ -7,6 +7,7 @@ import { Violation } from "../../sim/errors.js";
 import { faultSchedule } from "../../sim/fault-generators.js";
 import type { FaultSchedule } from "../../sim/faults.js";
 import type { NetworkConditions } from "../../sim/network.js";
+import type { Random } from "../../sim/random.js";
 import type { Simulation } from "../../sim/simulation.js";
 import type { LabTest, TestContext } from "../../runner/suite.js";
 import { quietAfter, scheduleAdversity } from "../shared/adversity.js";
@@ -72,20 +73,28 @@ export function describe(op: CrdtUpdate): string {
   }
 }
 
-function runReplicas(impl: Lab3, t: TestContext, w: Workload): Simulation {
-  const sim = t.simulation({ network: w.network });
-  for (const id of NODES) sim.addNode(id, (ctx) => impl.createCrdtNode(ctx));
-  const expect = new Expectation();
+/**
+ * Schedules random updates (counters, OR-Set of `gap.elements`, register) at random replicas, one every
+ * `gap.minMs` to `gap.minMs + gap.spreadMs` ms from t=10ms until `untilMs`, each recorded in `expect`.
+ * Returns the workload's random stream and the scheduler, for a test's later updates.
+ */
+export function randomUpdates(
+  sim: Simulation,
+  replicas: readonly NodeId[],
+  expect: Expectation,
+  untilMs: number,
+  gap: { minMs: number; spreadMs: number; elements?: readonly string[] },
+): { rng: Random; update: (time: number, node: NodeId, op: CrdtUpdate) => void } {
   const rng = sim.stream("workload");
   const update = (time: number, node: NodeId, op: CrdtUpdate) =>
     sim.callAt(time, node, `application: ${describe(op)}`, (n: CrdtNode) => {
       n.update(op);
       expect.record(op, node, sim.now);
     });
-  for (let time = 10; time < w.spreadMs; time += 20 + rng.int(60)) {
-    const node = rng.pick(NODES);
+  for (let time = 10; time < untilMs; time += gap.minMs + rng.int(gap.spreadMs)) {
+    const node = rng.pick(replicas);
     const r = rng.next();
-    const element = rng.pick(ELEMENTS);
+    const element = rng.pick(gap.elements ?? ELEMENTS);
     const op: CrdtUpdate =
       r < 0.2
         ? { type: "increment", by: 1 + rng.int(3) }
@@ -98,6 +107,14 @@ function runReplicas(impl: Lab3, t: TestContext, w: Workload): Simulation {
               : { type: "register", value: `${node}@${time}` };
     update(time, node, op);
   }
+  return { rng, update };
+}
+
+function runReplicas(impl: Lab3, t: TestContext, w: Workload): Simulation {
+  const sim = t.simulation({ network: w.network });
+  for (const id of NODES) sim.addNode(id, (ctx) => impl.createCrdtNode(ctx));
+  const expect = new Expectation();
+  const { rng, update } = randomUpdates(sim, NODES, expect, w.spreadMs, { minMs: 20, spreadMs: 60 });
   scheduleAdversity(sim, { faults: w.faults, settleAt: w.settleAt });
 
   const converged = w.settleAt + CONVERGE_MS;

@@ -61,45 +61,35 @@ function runSwim(impl: Lab3, t: TestContext, s: Scenario): { sim: Simulation; re
   const sentHistory = new Map<NodeId, number[]>(names.map((n) => [n, []]));
   const poll = () => {
     const now = sim.now;
-    for (const observer of names) {
-      const node = sim.handlersOf<SwimNode>(observer);
-      if (node === null) continue;
-      const view = node.members();
-      for (const member of names) {
-        if (member === observer) continue;
-        const status = view[member] as MemberStatus | undefined;
-        if (status !== "alive" && status !== "suspect" && status !== "dead") {
-          throw new Violation(`${observer}.members() gives ${JSON.stringify(status)} for ${member} at t=${now}ms; every peer must be listed as "alive", "suspect" or "dead"`, { time: now, node: observer });
+    forEachStatus(sim, names, (observer, member, status) => {
+      const key = `${observer}>${member}`;
+      const crash = crashedAt.get(member);
+      if (crash === undefined) {
+        if (status === "dead") {
+          throw new Violation(`${observer} declared ${member} dead at t=${now}ms, but ${member} never crashed: a suspected node must get the chance to refute (SWIM's suspicion mechanism) before anyone declares it dead`, { time: now, node: observer });
         }
-        const key = `${observer}>${member}`;
-        const crash = crashedAt.get(member);
-        if (crash === undefined) {
-          if (status === "dead") {
-            throw new Violation(`${observer} declared ${member} dead at t=${now}ms, but ${member} never crashed: a suspected node must get the chance to refute (SWIM's suspicion mechanism) before anyone declares it dead`, { time: now, node: observer });
+        result.samples++;
+        if (status === "suspect") {
+          result.suspectSamples++;
+          if (s.loss === 0) {
+            throw new Violation(`${observer} suspects ${member} at t=${now}ms, on a network that loses nothing and delivers within ${LATENCY.maxMs}ms: probes of a live node must not time out here (is your ping timeout shorter than a round trip?)`, { time: now, node: observer });
           }
-          result.samples++;
-          if (status === "suspect") {
-            result.suspectSamples++;
-            if (s.loss === 0) {
-              throw new Violation(`${observer} suspects ${member} at t=${now}ms, on a network that loses nothing and delivers within ${LATENCY.maxMs}ms: probes of a live node must not time out here (is your ping timeout shorter than a round trip?)`, { time: now, node: observer });
-            }
-          }
-        } else if (status === "dead") {
-          if (!deadSince.has(key)) {
-            deadSince.set(key, now);
-            result.slowestDetectionMs = Math.max(result.slowestDetectionMs, now - crash);
-          }
-        } else {
-          if (deadSince.has(key)) throw new Violation(`${observer} declared ${member} dead at t=${deadSince.get(key)}ms, but says "${status}" at t=${now}ms: dead is final`, { time: now, node: observer });
-          if (now - crash > DETECTION_BOUND_MS) {
-            throw new Violation(
-              `${member} crashed at t=${crash}ms, but at t=${now}ms ${observer} still says "${status}": every live node must declare a crashed node dead within ${DETECTION_BOUND_MS}ms (probe, suspect, and spread the news piggybacked on pings and acks)`,
-              { time: now, node: observer },
-            );
-          }
+        }
+      } else if (status === "dead") {
+        if (!deadSince.has(key)) {
+          deadSince.set(key, now);
+          result.slowestDetectionMs = Math.max(result.slowestDetectionMs, now - crash);
+        }
+      } else {
+        if (deadSince.has(key)) throw new Violation(`${observer} declared ${member} dead at t=${deadSince.get(key)}ms, but says "${status}" at t=${now}ms: dead is final`, { time: now, node: observer });
+        if (now - crash > DETECTION_BOUND_MS) {
+          throw new Violation(
+            `${member} crashed at t=${crash}ms, but at t=${now}ms ${observer} still says "${status}": every live node must declare a crashed node dead within ${DETECTION_BOUND_MS}ms (probe, suspect, and spread the news piggybacked on pings and acks)`,
+            { time: now, node: observer },
+          );
         }
       }
-    }
+    });
     for (const n of names) {
       const history = sentHistory.get(n) as number[];
       history.push(sim.sentBy(n));
@@ -170,3 +160,23 @@ export const swimTests: LabTest<Lab3>[] = [
     },
   },
 ];
+
+/**
+ * Calls `visit` with what each running node's members() says of every other node, after checking
+ * the answer is one of "alive", "suspect" and "dead".
+ */
+export function forEachStatus(sim: Simulation, names: readonly NodeId[], visit: (observer: NodeId, member: NodeId, status: MemberStatus) => void): void {
+  for (const observer of names) {
+    const node = sim.handlersOf<SwimNode>(observer);
+    if (node === null) continue;
+    const view = node.members();
+    for (const member of names) {
+      if (member === observer) continue;
+      const status = view[member] as MemberStatus | undefined;
+      if (status !== "alive" && status !== "suspect" && status !== "dead") {
+        throw new Violation(`${observer}.members() gives ${JSON.stringify(status)} for ${member} at t=${sim.now}ms; every peer must be listed as "alive", "suspect" or "dead"`, { time: sim.now, node: observer });
+      }
+      visit(observer, member, status);
+    }
+  }
+}
