@@ -31,10 +31,12 @@ export interface Sample {
 }
 
 /** Misbehaviour put into the lab's exports: the status it must earn, and the statement that does it. */
-const MISBEHAVIOUR: Record<string, { status: Status; body: (lab: string) => string }> = {
+const MISBEHAVIOUR: Record<string, { status: Status; body: (lab: string) => string; topLevel?: string }> = {
   hangs: { status: "timeout", body: () => "for (;;) {}" },
   "out-of-memory": { status: "out-of-memory", body: () => "const hoard: unknown[] = [];\n  for (;;) hoard.push(new Array(100_000).fill(hoard.length));" },
-  "floods-output": { status: "output-flood", body: () => `console.log("#".repeat(512 * 1024));` },
+  // At the top level, where it always reaches the output: inside a simulation some suites (the schedule
+  // explorer's) keep lab code's console quiet.
+  "floods-output": { status: "output-flood", body: () => "", topLevel: `console.log("#".repeat(512 * 1024));` },
   "process-exit": { status: "process-exit", body: () => "process.exit(1);" },
   "reads-reference": { status: "forbidden-access", body: (lab) => `fs().readFileSync(${JSON.stringify(join(REPO_ROOT, "solutions-private", lab, "index.ts"))}, "utf8");` },
   "reads-instructor-tests": {
@@ -71,8 +73,8 @@ export async function writeSamples(suite: LabSuite<unknown>, dir: string): Promi
   write("broken-compile-error", `export * from "./reference.js";\nexport const unfinished = ;\n`, { kind: "broken", status: "compile-error" });
   write("broken-import-throws", `export * from "./reference.js";\nthrow new Error("settings.json not found");\n`, { kind: "broken", status: "import-error" });
   write("broken-missing-export", `export { ${names.slice(1).join(", ")} } from "./reference.js";\n`, { kind: "broken", status: "missing-export" });
-  for (const [name, { status, body }] of Object.entries(MISBEHAVIOUR)) {
-    write(`broken-${name}`, misbehaving(suite, body(lab)), { kind: "broken", status });
+  for (const [name, { status, body, topLevel }] of Object.entries(MISBEHAVIOUR)) {
+    write(`broken-${name}`, misbehaving(suite, body(lab), topLevel), { kind: "broken", status });
   }
   return samples;
 }
@@ -103,12 +105,13 @@ export function bugIndex(bug: BugVariant): string {
   return source.replaceAll('"../../index.js"', '"./reference.js"').replaceAll('"../../', '"./');
 }
 
-/** An index.ts that re-exports the reference, with every export doing `body` first when used. */
-function misbehaving(suite: LabSuite<unknown>, body: string): string {
+/** An index.ts that re-exports the reference, with every export doing `body` first when used (and `topLevel` on import). */
+function misbehaving(suite: LabSuite<unknown>, body: string, topLevel = ""): string {
   const lines = [
     `import * as reference from "./reference.js";`,
     `export * from "./reference.js";`,
     `const fs = () => (globalThis as any).process.getBuiltinModule("node:fs");`,
+    ...(topLevel ? [topLevel] : []),
     `function misbehave(): void {\n  ${body}\n}`,
   ];
   for (const [name, kind] of Object.entries(suite.exports)) {

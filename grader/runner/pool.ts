@@ -22,7 +22,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { PackedInstructorSuite } from "./instructor-tests.js";
 import type { SeedResult } from "./run-seed.js";
-import type { InstructorTestsMessage, TaskMessage, WorkerInit, WorkerReply } from "./worker.js";
+import type { ExitMessage, InstructorTestsMessage, TaskMessage, WorkerInit, WorkerReply } from "./worker.js";
 
 export interface PoolOptions {
   /** Folder name of the lab, e.g. "01-fallacies". */
@@ -74,6 +74,8 @@ interface Slot {
 
 /** A worker retires after this many seeds, bounding the memory that per-seed module copies hold. */
 const SEEDS_PER_WORKER = 500;
+/** How long a retiring worker may take to flush its output and exit before it is killed. */
+const RETIRE_GRACE_MS = 2000;
 
 const WORKER_FILE = fileURLToPath(new URL("./worker.ts", import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
@@ -175,7 +177,7 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.slots].map((slot) => this.kill(slot)));
+    await Promise.all([...this.slots].map((slot) => (slot.ready && slot.running === null ? this.retire(slot) : this.kill(slot))));
   }
 
   private pump(): void {
@@ -263,7 +265,7 @@ export class WorkerPool {
         clearTimeout(running.deadline);
         slot.running = null;
         running.finish(reply.result);
-        if (++slot.completed >= SEEDS_PER_WORKER) void this.kill(slot);
+        if (++slot.completed >= SEEDS_PER_WORKER) void this.retire(slot);
         this.pump();
         return;
       }
@@ -293,8 +295,20 @@ export class WorkerPool {
     this.pump();
   }
 
+  /**
+   * Stops an idle worker gracefully: it flushes what lab code printed (a pipe takes output
+   * asynchronously, so a worker killed at once can lose the end of it) and exits. One that has not
+   * gone within RETIRE_GRACE_MS is killed.
+   */
+  private retire(slot: Slot): Promise<void> {
+    const gone = this.kill(slot, RETIRE_GRACE_MS);
+    const message: ExitMessage = { type: "exit" };
+    if (slot.child.connected) slot.child.send(message, () => {});
+    return gone;
+  }
+
   /** Stops a worker for good (SIGKILL: a busy loop cannot ignore it) and resolves once it is gone. */
-  private kill(slot: Slot): Promise<void> {
+  private kill(slot: Slot, graceMs = 0): Promise<void> {
     slot.dead = true;
     clearTimeout(slot.loadDeadline);
     if (slot.running) clearTimeout(slot.running.deadline);
@@ -304,8 +318,12 @@ export class WorkerPool {
     // "close", not "exit": by then its output has been read to the end, so console output printed just
     // before its last result is counted (an output flood is judged on all of it).
     return new Promise((resolve) => {
-      child.once("close", () => resolve());
-      child.kill("SIGKILL");
+      const timer = graceMs > 0 ? setTimeout(() => child.kill("SIGKILL"), graceMs) : undefined;
+      child.once("close", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (graceMs === 0) child.kill("SIGKILL");
     });
   }
 

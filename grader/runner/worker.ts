@@ -29,6 +29,11 @@ export interface InstructorTestsMessage {
   packed: PackedInstructorSuite;
 }
 
+/** The pool is done with this worker: flush the output and exit. */
+export interface ExitMessage {
+  type: "exit";
+}
+
 /** One seed of one test to run. */
 export interface TaskMessage {
   taskId: number;
@@ -70,7 +75,13 @@ const loaded = await load();
 if (loaded !== null) {
   const tests = new Map([...loaded.suite.tests, ...loaded.instructorTests].map((test) => [test.id, test]));
   // The pool sends a worker its next task only after the previous result, so tasks never overlap.
-  process.on("message", async (task: TaskMessage) => {
+  process.on("message", async (message: TaskMessage | ExitMessage) => {
+    if ("type" in message) {
+      // Output still queued for the pipe goes out before the process does.
+      process.stdout.write("", () => process.stderr.write("", () => exit(0)));
+      return;
+    }
+    const task = message;
     const test = tests.get(task.testId);
     let result: SeedResult;
     if (test === undefined) {

@@ -25,6 +25,15 @@ describe("gradeLab", () => {
     ]);
   });
 
+  it("keeps all of the output lab code prints, even just before its worker is shut down", async () => {
+    let bytes = 0;
+    const labOutput = { write: (chunk: Buffer | string) => ((bytes += Buffer.byteLength(chunk)), true) } as unknown as NodeJS.WritableStream;
+    const result = await grade("prints-on-import", { only: ["lamport-rules"], seeds: 1, workers: 1, labOutput });
+    expect(result.tests[0]?.passed).toBe(true);
+    // One import when the worker starts, one for the seed's fresh copy: 300 KB and a newline each.
+    expect(bytes).toBe(2 * (300 * 1024 + 1));
+  });
+
   it("reports the lowest failing seed, however the seeds were spread over workers", async () => {
     // Of seeds 1-10 this submission fails 4, 8, 9 and 10 (see its index.ts).
     for (const workers of [1, 2, 4]) {
