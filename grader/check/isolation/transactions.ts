@@ -101,7 +101,12 @@ export function addProcessEdges(g: DepGraph, txns: readonly Txn[]): void {
  * Lost update: two committed transactions read the same version of a key and both wrote it.
  * `isWrite` says which micro-operations write.
  */
-export function lostUpdates(txns: readonly Txn[], isWrite: (f: string) => boolean): { key: Json; value: Json; txns: number[] }[] {
+export function lostUpdates(
+  txns: readonly Txn[],
+  isWrite: (f: string) => boolean,
+  /** Identifies the state a read saw (default: its value); list-append names a list by its last element. */
+  stateOf: (value: Json) => Atom = atom,
+): { key: Json; value: Json; txns: number[] }[] {
   const byKeyValue = new Map<Atom, Map<Atom, { key: Json; value: Json; txns: number[] }>>();
   for (const t of txns) {
     if (t.type !== "ok") continue;
@@ -124,8 +129,9 @@ export function lostUpdates(txns: readonly Txn[], isWrite: (f: string) => boolea
       const value = read[2];
       let m = byKeyValue.get(kk);
       if (!m) byKeyValue.set(kk, (m = new Map()));
-      let c = m.get(atom(value));
-      if (!c) m.set(atom(value), (c = { key: k, value, txns: [] }));
+      const state = stateOf(value);
+      let c = m.get(state);
+      if (!c) m.set(state, (c = { key: k, value, txns: [] }));
       if (c.txns[c.txns.length - 1] !== t.id) c.txns.push(t.id);
     }
   }
