@@ -36,7 +36,16 @@ export interface PackedInstructorSuite {
 }
 
 const GRADER = fileURLToPath(new URL("../", import.meta.url));
-const IMPORT = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])([^"'\n]+)\2/g;
+/**
+ * Module specifiers: of import and export declarations (a statement that starts with `import` or
+ * `export`, up to its `from "..."`), of side-effect imports, and of dynamic `import("...")`. Anchored at
+ * statements so that a string in the suite that merely reads like an import is left alone.
+ */
+const SPECIFIERS = [
+  /^(\s*(?:import|export)\b[^;"'`]*?\bfrom\s*)(["'])([^"'\n]+)\2/gm,
+  /^(\s*import\s*)(["'])([^"'\n]+)\2/gm,
+  /(\bimport\s*\(\s*)(["'])([^"'\n]+)\2(?=\s*\))/g,
+];
 
 /** Reads, strips and rewrites `file` (see the module comment). */
 export function packInstructorSuite(file: string): PackedInstructorSuite {
@@ -48,9 +57,9 @@ export function packInstructorSuite(file: string): PackedInstructorSuite {
   } catch (error) {
     throw new InstructorSuiteError(file, `${(error as Error).message} (use only TypeScript that type stripping can erase: no enums, namespaces or parameter properties)`);
   }
-  code = code.replace(IMPORT, (whole, lead: string, quote: string, specifier: string) => {
-    return `${lead}${quote}${importTarget(file, specifier)}${quote}`;
-  });
+  for (const pattern of SPECIFIERS) {
+    code = code.replace(pattern, (_whole, lead: string, quote: string, specifier: string) => `${lead}${quote}${importTarget(file, specifier)}${quote}`);
+  }
   return { file, code };
 }
 

@@ -6,6 +6,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { gradeLab, GradeOptionsError, type GradeOptions } from "../../grader/runner/grade.js";
 import { importInstructorSuite, InstructorSuiteError, packInstructorSuite } from "../../grader/runner/instructor-tests.js";
@@ -65,6 +66,14 @@ describe("instructor-only tests", () => {
     const error = await grade({ instructorTests: `${FIXTURES}/imports-outside.ts` }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GradeOptionsError);
     expect((error as Error).message).toMatch(/imports-outside\.ts: imports "\.\/lab1-extra\.js", outside grader\/.*import the grader and npm packages only/);
+  });
+
+  it("rewrites only real imports, not strings that quote one", async () => {
+    const packed = packInstructorSuite(`${FIXTURES}/quotes-an-import.ts`);
+    expect(packed.code).toContain(`from "${pathToFileURL(`${REPO}grader/sim/errors.ts`).href}"`);
+    expect(packed.code.match(/"\.\/nowhere\.js"/g)).toHaveLength(2);
+    const [test] = await importInstructorSuite(packed, suite, "code");
+    expect(test?.name).toBe('mentions import { x } from "./nowhere.js"');
   });
 
   it("an unknown --only id lists the instructor-only tests too", async () => {
