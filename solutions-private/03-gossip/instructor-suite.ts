@@ -14,8 +14,8 @@ import type { LabTest, TestContext } from "../../grader/runner/suite.js";
 import { scheduleAdversity } from "../../grader/suites/shared/adversity.js";
 import { BroadcastChecker } from "../../grader/suites/03-gossip/broadcast-checker.js";
 import { STORM } from "../../grader/suites/03-gossip/broadcast-tests.js";
-import { Expectation, randomUpdates } from "../../grader/suites/03-gossip/crdt-tests.js";
-import type { BroadcastNode, CrdtNode, CrdtReadout, Lab3 } from "../../grader/suites/03-gossip/interface.js";
+import { checkConverged, Expectation, randomUpdates } from "../../grader/suites/03-gossip/crdt-tests.js";
+import type { BroadcastNode, CrdtReadout, Lab3 } from "../../grader/suites/03-gossip/interface.js";
 import { DETECTION_BOUND_MS, forEachStatus, POLL_MS } from "../../grader/suites/03-gossip/swim-tests.js";
 import { linksOnly, nodeNames, topology, type TopologyKind } from "../../grader/suites/03-gossip/topology.js";
 
@@ -137,23 +137,14 @@ const REPLICAS = nodeNames(9);
 const ELEMENTS = ["a", "b", "c", "d", "e", "f", "g", "h"];
 const LATE = { lastUpdate: 3000, split: 400, healAt: 12000, convergeMs: 5000 } as const;
 
-function readAll(sim: Simulation, why: string): CrdtReadout {
-  let first: { node: NodeId; read: CrdtReadout } | null = null;
-  for (const id of REPLICAS) {
-    const node = sim.handlersOf<CrdtNode>(id);
-    if (node === null) continue;
-    const read = node.read();
-    if (first === null) first = { node: id, read };
-    else if (JSON.stringify(read) !== JSON.stringify(first.read)) {
-      throw new Violation(
-        `${id} reads ${JSON.stringify(read)} but ${first.node} reads ${JSON.stringify(first.read)} at t=${sim.now}ms, ${why}: replicas must keep gossiping state, ` +
-          `even long after the last update, until they converge (a rumour that stops spreading when nothing changes locally never crosses a partition that heals late)`,
-        { time: sim.now, node: id },
-      );
-    }
-  }
-  return (first as { read: CrdtReadout }).read;
-}
+const readAll = (sim: Simulation, why: string): CrdtReadout =>
+  checkConverged(
+    sim,
+    why,
+    REPLICAS,
+    "replicas must keep gossiping state, even long after the last update, until they converge " +
+      "(a rumour that stops spreading when nothing changes locally never crosses a partition that heals late)",
+  );
 
 function crdtLateHeal(impl: Lab3, t: TestContext): void {
   const sim = t.simulation({ network: { loss: 0.1, duplicate: 0.1, latency: { kind: "uniform", minMs: 1, maxMs: 80 } } });

@@ -167,16 +167,25 @@ function runReplicas(impl: Lab3, t: TestContext, w: Workload): Simulation {
   return sim;
 }
 
-function checkConverged(sim: Simulation, why: string): CrdtReadout {
+/**
+ * What every running replica reads, which must be the same everywhere; otherwise a violation that
+ * says `why` they should agree by now, and `advice`.
+ */
+export function checkConverged(
+  sim: Simulation,
+  why: string,
+  replicas: readonly NodeId[] = NODES,
+  advice = "replicas must keep gossiping state until they converge",
+): CrdtReadout {
   let first: { node: NodeId; read: CrdtReadout } | null = null;
-  for (const id of NODES) {
+  for (const id of replicas) {
     const node = sim.handlersOf<CrdtNode>(id);
     if (node === null) continue;
     const read = node.read();
     if (first === null) first = { node: id, read };
     else if (JSON.stringify(read) !== JSON.stringify(first.read)) {
       throw new Violation(
-        `${id} reads ${JSON.stringify(read)} but ${first.node} reads ${JSON.stringify(first.read)} at t=${sim.now}ms, ${why}: replicas must keep gossiping state until they converge`,
+        `${id} reads ${JSON.stringify(read)} but ${first.node} reads ${JSON.stringify(first.read)} at t=${sim.now}ms, ${why}: ${advice}`,
         { time: sim.now, node: id },
       );
     }
