@@ -14,7 +14,7 @@ import type { LabTest, TestContext } from "../../grader/runner/suite.js";
 import { scheduleAdversity } from "../../grader/suites/shared/adversity.js";
 import { BroadcastChecker } from "../../grader/suites/03-gossip/broadcast-checker.js";
 import { STORM } from "../../grader/suites/03-gossip/broadcast-tests.js";
-import { checkConverged, Expectation, randomUpdates } from "../../grader/suites/03-gossip/crdt-tests.js";
+import { checkAgainstUpdates, checkConverged, Expectation, randomUpdates } from "../../grader/suites/03-gossip/crdt-tests.js";
 import type { BroadcastNode, CrdtReadout, Lab3 } from "../../grader/suites/03-gossip/interface.js";
 import { DETECTION_BOUND_MS, forEachStatus, POLL_MS } from "../../grader/suites/03-gossip/swim-tests.js";
 import { linksOnly, nodeNames, topology, type TopologyKind } from "../../grader/suites/03-gossip/topology.js";
@@ -163,22 +163,7 @@ function crdtLateHeal(impl: Lab3, t: TestContext): void {
   });
   sim.at(LATE.healAt + LATE.convergeMs, "check: replicas converged", () => {
     const read = readAll(sim, `${LATE.convergeMs}ms after a three-way partition (from t=${LATE.split}ms) healed at t=${LATE.healAt}ms, ${LATE.healAt - LATE.lastUpdate}ms after the last update`);
-    const want = { counter: expect.counter, balance: expect.balance, register: expect.register?.value ?? null };
-    for (const key of ["counter", "balance", "register"] as const) {
-      if (JSON.stringify(read[key]) !== JSON.stringify(want[key])) {
-        const what = { counter: "the G-Counter", balance: "the PN-Counter", register: "the register" }[key];
-        const why = key === "register" ? `the last write, by ${expect.register?.node} at t=${expect.register?.time}ms, must win` : "the sum of every update made anywhere: none may be lost or counted twice";
-        throw new Violation(`every replica reads ${JSON.stringify(read[key])} from ${what} at t=${sim.now}ms, but it should be ${JSON.stringify(want[key])}: ${why}`, { time: sim.now });
-      }
-    }
-    for (const e of ELEMENTS) {
-      const lastAdd = expect.lastWasAdd.get(e);
-      const present = read.set.includes(e);
-      if (lastAdd === undefined && present) throw new Violation(`every replica's OR-Set contains "${e}" at t=${sim.now}ms, but nobody ever added it`, { time: sim.now });
-      if (lastAdd === true && !present) {
-        throw new Violation(`the OR-Set lacks "${e}" at t=${sim.now}ms, although the last operation on "${e}" anywhere was an add, which no earlier remove can have seen: add wins`, { time: sim.now });
-      }
-    }
+    checkAgainstUpdates(sim, read, expect, ELEMENTS);
   });
   sim.start();
   sim.run(LATE.healAt + LATE.convergeMs + 1);

@@ -120,28 +120,7 @@ function runReplicas(impl: Lab3, t: TestContext, w: Workload): Simulation {
   const converged = w.settleAt + CONVERGE_MS;
   sim.at(converged, "check: replicas converged", () => {
     const first = checkConverged(sim, `${CONVERGE_MS}ms after the network healed at t=${w.settleAt}ms`);
-    const want = { counter: expect.counter, balance: expect.balance, register: expect.register?.value ?? null };
-    for (const key of ["counter", "balance", "register"] as const) {
-      if (JSON.stringify(first[key]) !== JSON.stringify(want[key])) {
-        const what = { counter: "the G-Counter", balance: "the PN-Counter", register: "the register" }[key];
-        const why =
-          key === "register"
-            ? `the last write, by ${expect.register?.node} at t=${expect.register?.time}ms, must win`
-            : "the sum of every update made anywhere: none may be lost or counted twice";
-        throw new Violation(`every node reads ${JSON.stringify(first[key])} from ${what} at t=${sim.now}ms, but it should be ${JSON.stringify(want[key])}: ${why}`, { time: sim.now });
-      }
-    }
-    for (const e of ELEMENTS) {
-      const present = first.set.includes(e);
-      const lastAdd = expect.lastWasAdd.get(e);
-      if (lastAdd === undefined && present) throw new Violation(`every node's OR-Set contains "${e}" at t=${sim.now}ms, but nobody ever added it`, { time: sim.now });
-      if (lastAdd === true && !present) {
-        throw new Violation(
-          `the OR-Set lacks "${e}" at t=${sim.now}ms, although the last operation on "${e}" anywhere was an add, which no earlier remove can have seen: add wins, so "${e}" must be present`,
-          { time: sim.now },
-        );
-      }
-    }
+    checkAgainstUpdates(sim, first, expect);
     // With the network reliable and replicas agreeing, remove one element, then add it back elsewhere.
     const chosen = first.set.length > 0 ? (first.set[rng.int(first.set.length)] as string) : "a";
     const [remover, adder] = [rng.pick(NODES), rng.pick(NODES)];
@@ -165,6 +144,35 @@ function runReplicas(impl: Lab3, t: TestContext, w: Workload): Simulation {
   sim.start();
   sim.run(converged + 600 + CONVERGE_MS);
   return sim;
+}
+
+/**
+ * Checks what the converged replicas read against every update made: the counters sum them all, the
+ * last register write wins, and the OR-Set holds exactly the elements whose last operation was an add.
+ */
+export function checkAgainstUpdates(sim: Simulation, read: CrdtReadout, expect: Expectation, elements: readonly string[] = ELEMENTS): void {
+  const want = { counter: expect.counter, balance: expect.balance, register: expect.register?.value ?? null };
+  for (const key of ["counter", "balance", "register"] as const) {
+    if (JSON.stringify(read[key]) !== JSON.stringify(want[key])) {
+      const what = { counter: "the G-Counter", balance: "the PN-Counter", register: "the register" }[key];
+      const why =
+        key === "register"
+          ? `the last write, by ${expect.register?.node} at t=${expect.register?.time}ms, must win`
+          : "the sum of every update made anywhere: none may be lost or counted twice";
+      throw new Violation(`every node reads ${JSON.stringify(read[key])} from ${what} at t=${sim.now}ms, but it should be ${JSON.stringify(want[key])}: ${why}`, { time: sim.now });
+    }
+  }
+  for (const e of elements) {
+    const present = read.set.includes(e);
+    const lastAdd = expect.lastWasAdd.get(e);
+    if (lastAdd === undefined && present) throw new Violation(`every node's OR-Set contains "${e}" at t=${sim.now}ms, but nobody ever added it`, { time: sim.now });
+    if (lastAdd === true && !present) {
+      throw new Violation(
+        `the OR-Set lacks "${e}" at t=${sim.now}ms, although the last operation on "${e}" anywhere was an add, which no earlier remove can have seen: add wins, so "${e}" must be present`,
+        { time: sim.now },
+      );
+    }
+  }
 }
 
 /**
