@@ -6,10 +6,10 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { GradeResult } from "../runner/grade.js";
 import { importInstructorSuite, InstructorSuiteError, instructorSuitePath, packInstructorSuite } from "../runner/instructor-tests.js";
@@ -189,7 +189,7 @@ async function gradeSubmission(path: string, stageRoot: string, options: BatchOp
     const durationMs = Math.round(performance.now() - started);
     if ("error" in outcome) return { ...base, status: outcome.timedOut ? "timeout" : "grader-error", detail: outcome.error, durationMs };
     const { result, outputBytes, output } = outcome.reply;
-    fixReplays(result, staged.implDir, path);
+    fixReplays(result, staged.implDir, path, staged.foundAt);
     let { status, detail } = classify(result, outputBytes, options.outputCapBytes ?? 256 * 1024);
     if (status === "import-error" && staged.escapingImports.length > 0) {
       const shown = staged.escapingImports.slice(0, 3).join("; ");
@@ -243,11 +243,17 @@ function runChild(request: GradeOneRequest, deadlineMs: number): Promise<ChildOu
   });
 }
 
-/** Replay commands name the temporary stage; point them at the submission as the instructor has it. */
-function fixReplays(result: GradeResult, stagedDir: string, submission: string): void {
+/**
+ * Replay commands name the temporary stage; point them at the lab folder as the instructor has it:
+ * inside a submission folder, the lab folder itself; inside an archive, where it will be once unpacked.
+ */
+function fixReplays(result: GradeResult, stagedDir: string, submission: string, foundAt: string): void {
   const staged = relative(process.cwd(), stagedDir);
+  const source = relative(process.cwd(), resolve(submission)) || ".";
+  const folder = statSync(submission).isDirectory() ? join(source, foundAt) : `<${basename(submission)}, unpacked>/${foundAt === "." ? "" : foundAt}`;
+  const labFolder = /^[\w@%+=:,./-]+$/.test(folder) ? folder : `'${folder.replace(/'/g, `'\\''`)}'`;
   for (const test of result.tests) {
-    if (test.failure) test.failure.replay = test.failure.replay.replace(staged, relative(process.cwd(), resolve(submission)) || ".");
+    if (test.failure) test.failure.replay = test.failure.replay.replace(staged, labFolder);
   }
 }
 

@@ -6,9 +6,9 @@
  * of the learner's world.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { REPO_ROOT } from "../runner/typecheck.js";
+import { stageLabFolder } from "../runner/stage.js";
 import { readZip } from "./zip.js";
 
 /** A submission's id: its file or folder name without the archive extension. */
@@ -50,15 +50,8 @@ export function stageSubmission(submission: string, lab: string, root: string): 
   }
   const found = findLabFolder(unpacked, lab);
   const escapingImports = importsLeaving(found);
-  const implDir = join(root, "labs", lab);
-  mkdirSync(dirname(implDir), { recursive: true });
-  // Regular files and folders only: a symbolic link could point the workers anywhere.
-  cpSync(found, implDir, { recursive: true, filter: (from) => !lstatSync(from).isSymbolicLink() && basename(from) !== "node_modules" });
+  const { implDir, scratch } = stageLabFolder(found, lab, root);
   if (unpacked !== source) rmSync(unpacked, { recursive: true, force: true });
-  writeFileSync(join(root, "package.json"), `${JSON.stringify({ private: true, type: "module" })}\n`);
-  symlinkSync(join(REPO_ROOT, "grader"), join(root, "grader"), "dir");
-  const scratch = join(root, "tmp");
-  mkdirSync(scratch);
   return { implDir, root, scratch, foundAt: relative(unpacked, found) || ".", escapingImports };
 }
 

@@ -19,10 +19,7 @@ export function enableFreshInstances(implDir: string): boolean {
   const folder = pathToFileURL(implDir.endsWith("/") ? implDir : `${implDir}/`).href;
   registerHooks({
     resolve(specifier, context, nextResolve) {
-      let result = nextResolve(specifier, context);
-      // Lab code is ES modules wherever the folder is: outside a package.json saying "type": "module"
-      // (a submission unpacked anywhere) it would otherwise load as CommonJS, where ?instance= fails.
-      if (result.url.startsWith(folder) && result.format?.startsWith("commonjs")) result = { ...result, format: result.format.replace("commonjs", "module") };
+      const result = nextResolve(specifier, context);
       const parent = context.parentURL ?? "";
       const at = parent.indexOf(QUERY);
       if (at >= 0 && result.url.startsWith(folder) && !result.url.includes("?")) {

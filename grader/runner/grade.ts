@@ -13,6 +13,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import type { LabEntry } from "../suites/index.js";
 import { WorkerPool, type Task } from "./pool.js";
+import { needsStaging, stageForRun } from "./stage.js";
 import { importInstructorSuite, InstructorSuiteError, packInstructorSuite, type PackedInstructorSuite } from "./instructor-tests.js";
 import type { SeedResult } from "./run-seed.js";
 import type { LabSuite, LabTest } from "./suite.js";
@@ -137,12 +138,31 @@ export async function gradeLab(options: GradeOptions): Promise<GradeResult> {
   }
   const instructorIds = new Set(extra.map((t) => t.id));
   const plans = selectTests(suite, extra, options.only).map((test) => planSeeds(test, instructorIds.has(test.id), options));
-  const typeErrors = options.typecheck === false ? Promise.resolve([]) : typecheckImplementation(options.implDir);
+  // A folder away from the course is graded from a copy laid out like it (see stage.ts); what the run
+  // says about the copy is said about the folder.
+  const stage = needsStaging(options.implDir) ? stageForRun(options.implDir, suite.lab) : null;
+  try {
+    return await gradeFolder(options, suite, stage?.implDir ?? options.implDir, plans, packed, started, stage?.original ?? ((text) => text));
+  } finally {
+    stage?.remove();
+  }
+}
+
+async function gradeFolder(
+  options: GradeOptions,
+  suite: LabSuite<never>,
+  implDir: string,
+  plans: Plan[],
+  packed: PackedInstructorSuite | undefined,
+  started: number,
+  original: (text: string) => string,
+): Promise<GradeResult> {
+  const typeErrors = options.typecheck === false ? Promise.resolve([]) : typecheckImplementation(implDir);
 
   const total = plans.reduce((sum, plan) => sum + plan.seeds.length, 0);
   const launch = await WorkerPool.start({
     lab: suite.lab,
-    implDir: options.implDir,
+    implDir,
     implementationLabel: options.implementationLabel,
     size: Math.max(1, Math.min(options.workers ?? availableParallelism(), total)),
     deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
@@ -162,6 +182,7 @@ export async function gradeLab(options: GradeOptions): Promise<GradeResult> {
 
   const tests: TestResult[] = [];
   for (const plan of plans) tests.push(await summarize(suite, plan, options, loadError !== undefined));
+  for (const test of tests) if (test.failure) test.failure.message = original(test.failure.message);
   const result: GradeResult = {
     lab: suite.lab,
     title: suite.title,
@@ -172,9 +193,9 @@ export async function gradeLab(options: GradeOptions): Promise<GradeResult> {
     durationMs: Math.round(performance.now() - started),
     tests,
   };
-  if (loadError !== undefined) result.loadError = loadError;
+  if (loadError !== undefined) result.loadError = original(loadError);
   const errors = await typeErrors;
-  if (errors.length > 0) result.typeErrors = errors;
+  if (errors.length > 0) result.typeErrors = errors.map(original);
   await saveProgress(result, options);
   return result;
 }

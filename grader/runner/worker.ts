@@ -7,7 +7,6 @@ import { resolve } from "node:path";
 import { findLab } from "../suites/index.js";
 import { Random } from "../sim/random.js";
 import { enableFreshInstances } from "./fresh-instances.js";
-import { redirectGraderImports } from "./grader-imports.js";
 import { importInstructorSuite, type PackedInstructorSuite } from "./instructor-tests.js";
 import { loadImplementation } from "./load-implementation.js";
 import { watchPromises } from "./promise-watch.js";
@@ -70,7 +69,6 @@ process.on("unhandledRejection", () => {});
 // Each seed gets its own copy of the implementation's modules, so module-level state cannot leak
 // from one seed into the next (where Node cannot do that, seeds share one copy).
 const fresh = enableFreshInstances(implDir);
-redirectGraderImports(implDir);
 const loaded = await load();
 if (loaded !== null) {
   const tests = new Map([...loaded.suite.tests, ...loaded.instructorTests].map((test) => [test.id, test]));

@@ -13,7 +13,8 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readJournal, type SubmissionRecord } from "../../grader/instructor/batch.js";
 import { readZip, writeZip } from "../../grader/instructor/zip.js";
-import { REPO } from "../runner/run-lab.js";
+import type { GradeResult } from "../../grader/runner/grade.js";
+import { REPO, runLab } from "../runner/run-lab.js";
 import { makeSubmissions } from "./make-submissions.js";
 
 const TSX_CLI = createRequire(import.meta.url).resolve("tsx/cli");
@@ -99,7 +100,12 @@ describe("npm run grade", () => {
     expect([reference.status, reference.score, reference.maxScore, reference.instructorOnly]).toEqual(["ok", 10, 13, { points: 5, maxPoints: 8 }]);
     const late = reference.result?.tests.find((t) => t.id === "extra-fails-late");
     expect(late?.instructorOnly).toBe(true);
-    expect(late?.failure?.replay).toMatch(/^npm run lab 1 -- --only extra-fails-late --seed \d+ --trace --instructor --impl /);
+    expect(late?.failure?.replay).toMatch(/^npm run lab 1 -- --only extra-fails-late --seed \d+ --trace --instructor --impl \S+\/reference\/labs\/01-fallacies$/);
+    // The replay names the lab folder inside the submission as the instructor has it, and runs there.
+    const rtoBug = records.get("bug-lamport-send-no-tick")?.result?.tests.find((t) => t.id === "lamport-rules")?.failure;
+    const [, , , unit = "", , ...flags] = rtoBug?.replay.split(" ") ?? [];
+    const replayed = JSON.parse((await runLab(unit, ...flags, "--json")).stdout) as GradeResult;
+    expect(replayed.tests[0]?.failure?.message).toBe(rtoBug?.message);
     expect(records.get("channel-no-dedup")).toMatchObject({ status: "import-error", score: 0 });
     expect(records.get("channel-no-dedup")?.detail).toMatch(/^imports code from outside its lab folder \(index\.ts imports "\.\.\/\.\.\/channel\.js"; .*\): a submission must hold all of its own code\./);
     const csv = readFileSync(join(out, "gradebook.csv"), "utf8").trim().split("\n");
