@@ -269,9 +269,19 @@ ${extraHead}</head>
 `;
 }
 
+/**
+ * The viewer page's Content-Security-Policy: scripts only from the site's own files (no inline
+ * script, no event-handler attributes, no eval), styles only from its stylesheets, and fetches only
+ * from the server that served it. The viewer inserts every trace field as text (app.js builds its DOM
+ * with createElement and text nodes); this is the second wall, so that if markup from a trace ever
+ * did reach the DOM, a script planted in it still would not run.
+ */
+export const VIEWER_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+
 function viewerPage(nav: NavEntry[]): string {
   const body = `<div id="viewer-root" class="viewer"></div>`;
-  return layout("viewer/index.html", "Trace viewer", body, nav, `<link rel="stylesheet" href="viewer.css">\n<script type="module" src="app.js"></script>\n`)
+  const head = `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(VIEWER_CSP)}">\n<link rel="stylesheet" href="viewer.css">\n<script type="module" src="app.js"></script>\n`;
+  return layout("viewer/index.html", "Trace viewer", body, nav, head)
     .replace('<body>', '<body class="viewer-page">');
 }
 

@@ -56,21 +56,27 @@ export function renderProgress(rows: LabProgress[]): string {
       const name = `Lab ${row.unit}: ${escapeHtml(row.title)}`;
       if (!row.available) return `<tr class="coming"><td>${name}</td><td colspan="4">coming</td></tr>`;
       if (latest === undefined) {
-        return `<tr data-lab="${row.lab}"><td>${name}</td><td colspan="4">not run yet: <code>npm run lab ${row.unit}</code></td></tr>`;
+        return `<tr data-lab="${escapeHtml(row.lab)}"><td>${name}</td><td colspan="4">not run yet: <code>npm run lab ${row.unit}</code></td></tr>`;
       }
-      const passed = latest.tests.filter((t) => t.passed).length;
-      const full = latest.score === latest.maxScore && latest.maxScore > 0;
+      // The saved file is read back as it is (a hand edit, a half-written file): every number goes
+      // through Number() and every string through escapeHtml(String()), so nothing in it is markup.
+      const tests = Array.isArray(latest.tests) ? latest.tests : [];
+      const score = Number(latest.score);
+      const maxScore = Number(latest.maxScore);
+      const passed = tests.filter((t) => t?.passed === true).length;
+      const full = score === maxScore && maxScore > 0;
       const scope = [
-        ...(latest.only ? [`only ${latest.only.join(", ")}`] : []),
-        ...(latest.seed !== undefined ? [`seed ${latest.seed}`] : []),
+        ...(Array.isArray(latest.only) ? [`only ${latest.only.map(String).join(", ")}`] : []),
+        ...(latest.seed !== undefined ? [`seed ${String(latest.seed)}`] : []),
         latest.mode === "grading" ? "grading run" : "practice run",
       ].join("; ");
-      const failing = latest.tests.filter((t) => !t.passed).map((t) => `<li><code>${escapeHtml(t.id)}</code> ${escapeHtml(t.name)}</li>`);
-      const pct = latest.maxScore > 0 ? Math.round((latest.score / latest.maxScore) * 100) : 0;
-      return `<tr data-lab="${row.lab}" class="${full ? "full" : "partial"}"><td>${name}</td>` +
-        `<td class="score"><span class="bar"><span style="width:${pct}%"></span></span> ${latest.score}/${latest.maxScore}</td>` +
-        `<td>${passed} of ${latest.tests.length}${failing.length > 0 ? `<details><summary>failing</summary><ul>${failing.join("")}</ul></details>` : ""}</td>` +
-        `<td><time datetime="${escapeHtml(latest.savedAt)}">${escapeHtml(latest.savedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC"))}</time></td>` +
+      const failing = tests.filter((t) => t?.passed !== true).map((t) => `<li><code>${escapeHtml(String(t?.id))}</code> ${escapeHtml(String(t?.name))}</li>`);
+      const pct = maxScore > 0 && Number.isFinite(score) ? Math.max(0, Math.min(100, Math.round((score / maxScore) * 100))) : 0;
+      const savedAt = String(latest.savedAt);
+      return `<tr data-lab="${escapeHtml(row.lab)}" class="${full ? "full" : "partial"}"><td>${name}</td>` +
+        `<td class="score"><span class="bar"><span style="width:${pct}%"></span></span> ${score}/${maxScore}</td>` +
+        `<td>${passed} of ${tests.length}${failing.length > 0 ? `<details><summary>failing</summary><ul>${failing.join("")}</ul></details>` : ""}</td>` +
+        `<td><time datetime="${escapeHtml(savedAt)}">${escapeHtml(savedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC"))}</time></td>` +
         `<td>${escapeHtml(scope)}</td></tr>`;
     })
     .join("\n");

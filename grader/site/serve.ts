@@ -40,7 +40,8 @@ export async function serveSite(options: ServeOptions): Promise<RunningServer> {
   const traces = join(resolve(options.root), "traces");
   const server = createServer((request, response) => {
     const send = (status: number, body: string | Buffer, type = "text/plain; charset=utf-8") => {
-      response.writeHead(status, { "content-type": type, "cache-control": "no-store" });
+      // nosniff: a trace (learner-influenced JSON) is never taken for HTML or script by the browser.
+      response.writeHead(status, { "content-type": type, "cache-control": "no-store", "x-content-type-options": "nosniff" });
       response.end(body);
     };
     let path: string;
@@ -59,6 +60,9 @@ export async function serveSite(options: ServeOptions): Promise<RunningServer> {
     const rest = path.startsWith("/traces/") ? path.slice("/traces/".length) : path.slice(1);
     let file = resolve(base, rest);
     if (file !== base && !file.startsWith(base + sep)) return send(403, "outside the site");
+    // From traces/ only trace files: anything else there (an .html a run left, say) would be served
+    // from the viewer's own origin, where its scripts could read and drive the viewer.
+    if (base === traces && extname(file) !== ".json") return send(404, `not found: ${path}`);
     if (existsSync(file) && statSync(file).isDirectory()) {
       if (!path.endsWith("/")) {
         response.writeHead(301, { location: `${path}/` });

@@ -1,18 +1,19 @@
 /**
  * The website and the trace viewer in a real browser: Debian's Chromium driven by playwright-core.
  * Builds the site, serves it, follows links from a unit page, opens real failing traces from bug-zoo
- * runs (Unit 1 and Unit 5) and a synthetic 100,000-event trace, and checks what renders. Screenshots
+ * runs (Unit 1 and Unit 5), a synthetic 100,000-event trace and a trace with planted markup in every
+ * field (test/fixtures/traces/markup-everywhere.json), and checks what renders. Screenshots
  * go to /tmp/ds-course-site-shots/ for a person to look at.
  *
  * If Chromium is missing or cannot start, these tests fail and say how to install it: a browser test
  * that silently passes without a browser would prove nothing.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildSite } from "../../grader/site/build.js";
+import { buildSite, buildViewer } from "../../grader/site/build.js";
 import { serveSite, type RunningServer } from "../../grader/site/serve.js";
 // @ts-ignore: a plain ES module shared with the browser (no type declarations).
 import { syntheticTrace } from "../../grader/site/viewer/model.js";
@@ -22,9 +23,14 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = "/tmp/ds-course-site-shots";
 const UNIT1_TRACE = "01-fallacies/channel-sender-restart-seed1.json";
 const RAFT_TRACE = "05-raft/figure8-scripted-seed1.json";
+/** A trace with markup in every string field: each payload sets window.__pwned or opens a dialog if it is ever parsed as HTML. */
+const MARKUP_TRACE = join(REPO, "test/fixtures/traces/markup-everywhere.json");
+const PLANTED = `<img src=x onerror="window.__pwned=90">`;
 
 let context: BrowserContext;
 let server: RunningServer;
+/** Only the viewer, built and served as `npm run trace` does (grader/cli/trace.ts). */
+let traceServer: RunningServer;
 let temp: string;
 
 beforeAll(async () => {
@@ -46,7 +52,18 @@ beforeAll(async () => {
   const big = syntheticTrace(100_000, 5);
   big.failure = { ...big.failure, ops: [big.events.find((e: { type: string }) => e.type === "op").op.index] };
   writeFileSync(join(temp, "big.json"), JSON.stringify(big));
-  server = await serveSite({ out, root: REPO, extra: new Map([["/trace-file/big.json", join(temp, "big.json")]]) });
+  writeFileSync(join(temp, "not-a-trace.json"), JSON.stringify({ format: PLANTED, events: [] }));
+  server = await serveSite({
+    out,
+    root: REPO,
+    extra: new Map([
+      ["/trace-file/big.json", join(temp, "big.json")],
+      ["/trace-file/markup-everywhere.json", MARKUP_TRACE],
+      ["/trace-file/not-a-trace.json", join(temp, "not-a-trace.json")],
+    ]),
+  });
+  const viewerOnly = buildViewer(join(temp, "viewer-only"));
+  traceServer = await serveSite({ out: viewerOnly, root: REPO, extra: new Map([["/trace-file/markup-everywhere.json", MARKUP_TRACE]]) });
 
   try {
     context = await chromium.launchPersistentContext(join(temp, "profile"), {
@@ -64,13 +81,27 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await server?.close();
+  await traceServer?.close();
   if (temp) rmSync(temp, { recursive: true, force: true });
 });
 
-/** A page that fails the test on any console error or failed request. */
-async function openPage(path: string): Promise<{ page: Page; problems: string[] }> {
+/**
+ * A page that fails the test on any console error or failed request. It also records every dialog
+ * (dismissed) and every Content-Security-Policy violation as a problem: planted script that tried to run.
+ */
+async function openPage(path: string, base: RunningServer = server): Promise<{ page: Page; problems: string[] }> {
   const page = await context.newPage();
   const problems: string[] = [];
+  page.on("dialog", (d) => {
+    problems.push(`dialog: ${d.type()} ${d.message()}`);
+    void d.dismiss();
+  });
+  await page.addInitScript(() => {
+    const g = globalThis as any;
+    g.document.addEventListener("securitypolicyviolation", (e: any) => {
+      (g.__cspViolations ??= []).push(`${e.violatedDirective}: ${e.blockedURI} ${e.sample}`);
+    });
+  });
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
   });
@@ -79,9 +110,29 @@ async function openPage(path: string): Promise<{ page: Page; problems: string[] 
     // The viewer asks the server for its list of traces; everything else must exist.
     if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
   });
-  await page.goto(new URL(path, server.url).href);
+  await page.goto(new URL(path, base.url).href);
   return { page, problems };
 }
+
+/** No planted script ran: only the viewer's own module script, and nothing else parsed from a trace. */
+const CLEAN = { pwned: null, parsed: 0, scripts: 1, csp: [] };
+
+/**
+ * What planted markup would leave behind if the page ever parsed it: a set window.__pwned, elements
+ * the viewer never makes (img, svg, iframe, inline scripts, event-handler attributes), CSP violations.
+ */
+const plantedTraces = (page: Page) =>
+  page.evaluate(() => {
+    const g = globalThis as any;
+    const doc = g.document;
+    const handlers = [...doc.querySelectorAll("*")].filter((el: any) => [...el.attributes].some((a: any) => /^on/i.test(a.name))).length;
+    return {
+      pwned: g.__pwned ?? null,
+      parsed: doc.querySelectorAll("img, svg, iframe, object, embed, script:not([src])").length + handlers,
+      scripts: doc.querySelectorAll("script").length,
+      csp: (g.__cspViolations ?? []) as string[],
+    };
+  });
 
 const viewerState = (page: Page) =>
   page.evaluate(() => {
@@ -253,5 +304,82 @@ describe("the course website in Chromium", () => {
     expect(roundTrip).toBeLessThan(500);
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it("shows a trace with markup in every field as text, and runs none of it (as npm run trace serves it, and in the site)", async () => {
+    const fixture = JSON.parse(readFileSync(MARKUP_TRACE, "utf8"));
+    const n1: string = fixture.nodes[0];
+    for (const [label, base] of [["npm run trace", traceServer], ["site", server]] as const) {
+      const { page, problems } = await openPage(`viewer/?trace=${encodeURIComponent("/trace-file/markup-everywhere.json")}`, base);
+      await page.waitForFunction(() => (globalThis as any).__traceViewer.stats.renders > 0);
+      expect(await plantedTraces(page), "planted markup reached the DOM").toEqual(CLEAN);
+      // The header: the failure's string time and its node, shown as the text they are.
+      const failureLine = page.locator(".vfailure");
+      expect(await failureLine.isVisible()).toBe(true);
+      expect(await failureLine.textContent()).toBe(`Failure at t=${fixture.failure.time} on ${n1}: ${fixture.failure.message}`);
+      expect(await page.locator("#trace-title").textContent()).toBe(`${fixture.lab} · ${fixture.test} · seed ${fixture.seed}`);
+      expect(await page.locator(".fnodes label").allTextContents()).toEqual(fixture.nodes.map((n: string) => ` ${n}`));
+      expect((await page.locator(".ftypes label").allTextContents()).join("\n")).toContain(fixture.events.find((e: { id?: number }) => e.id === 2).msg.type);
+      // Opened at the failure (no numeric time: the end of the run), on the failure's node.
+      const state = await viewerState(page);
+      expect(state.nodes).toEqual(fixture.nodes);
+      expect(state.bands).toBe(3); // n2 down, n3 paused, n3 down to the end (its id holds a slash)
+      expect(await page.locator("#details").textContent()).toContain(`The failure: ${fixture.failure.message}`);
+
+      // Every event's details (each event kind, every field), then the viewer's controls.
+      const details: string[] = await page.evaluate(() => {
+        const v = (globalThis as any).__traceViewer;
+        const texts: string[] = [];
+        for (let i = 0; i < v.model.events.length; i++) {
+          v.select(i);
+          texts.push((globalThis as any).document.querySelector("#details").textContent);
+        }
+        return texts;
+      });
+      const all = details.join("\n");
+      for (const e of fixture.events as Record<string, unknown>[]) {
+        for (const field of ["text", "label", "reason", "node", "from", "to"]) {
+          if (typeof e[field] === "string") expect(all).toContain(e[field]);
+        }
+      }
+      // Message contents, as JSON text.
+      expect(all).toContain(`"type": ${JSON.stringify(fixture.events.find((e: { id?: number }) => e.id === 2).msg.type)}`);
+      for (const act of ["fit", "next", "prev", "failure", "zoom-in", "zoom-out"]) await page.locator(`button[data-act=${act}]`).click();
+      await page.locator(".fnodes label").first().locator("input").uncheck();
+      await page.locator(".ftypes label").first().locator("input").uncheck();
+      const canvas = (await page.locator("#diagram").boundingBox()) as { x: number; y: number; width: number; height: number };
+      await page.mouse.click(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+      await page.keyboard.press("j");
+      // Markup in the details panel is visible as text.
+      await page.evaluate(() => (globalThis as any).__traceViewer.select((globalThis as any).__traceViewer.model.events.findIndex((e: any) => e.type === "log")));
+      const log = page.locator("#details h2");
+      expect(await log.isVisible()).toBe(true);
+      expect(await log.textContent()).toBe(`${n1} logs: ${fixture.events.find((e: { type: string }) => e.type === "log").text}`);
+      await page.screenshot({ path: join(SHOTS, `markup-everywhere-${label.replace(/ /g, "-")}.png`) });
+
+      expect(await plantedTraces(page), "planted markup reached the DOM").toEqual(CLEAN);
+      expect(problems).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it("shows markup in a trace address and in a file that is not a trace as text", async () => {
+    const notTrace = await openPage(`viewer/?trace=${encodeURIComponent("/trace-file/not-a-trace.json")}`);
+    const error = notTrace.page.locator(".intro .error");
+    await error.waitFor();
+    expect(await error.textContent()).toBe(`/trace-file/not-a-trace.json: not a course trace (format is ${PLANTED})`);
+    expect(await plantedTraces(notTrace.page)).toEqual(CLEAN);
+    expect(notTrace.problems).toEqual([]);
+    await notTrace.page.close();
+
+    const address = `/trace-file/${PLANTED}`;
+    const missing = await openPage(`viewer/?trace=${encodeURIComponent(address)}`);
+    await missing.page.locator(".intro .error").waitFor();
+    expect(await missing.page.locator(".intro .error").textContent()).toBe(`Could not open ${address}: 404 Not Found`);
+    expect(await plantedTraces(missing.page)).toEqual(CLEAN);
+    // The one failed request is the missing trace itself.
+    expect(missing.problems.filter((p) => !p.includes("404"))).toEqual([]);
+    expect(missing.problems.length).toBeLessThanOrEqual(2);
+    await missing.page.close();
   });
 });

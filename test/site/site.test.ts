@@ -8,11 +8,12 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildSite, progressPage, SiteBuildError } from "../../grader/site/build.js";
+import { buildSite, buildViewer, progressPage, SiteBuildError, VIEWER_CSP } from "../../grader/site/build.js";
+import { serveSite } from "../../grader/site/serve.js";
 import { formatReport } from "../../grader/runner/report.js";
 import type { GradeResult } from "../../grader/runner/grade.js";
 // @ts-ignore: a plain ES module shared with the browser (no type declarations).
-import { annotationAt, buildModel, parseTraceText, syntheticTrace } from "../../grader/site/viewer/model.js";
+import { annotationAt, buildModel, failureTimeOf, parseTraceText, syntheticTrace } from "../../grader/site/viewer/model.js";
 import { REPO, runLab, runLabWith } from "../runner/run-lab.js";
 
 const temp = mkdtempSync(join(tmpdir(), "ds-course-site-"));
@@ -205,5 +206,94 @@ describe("from a failing npm run lab to the diagram", () => {
     } finally {
       child.kill();
     }
+  });
+});
+
+describe("markup in a trace is data, never HTML", () => {
+  const FIXTURE = join(REPO, "test/fixtures/traces/markup-everywhere.json");
+  const fixture = () => parseTraceText(readFileSync(FIXTURE, "utf8"));
+  const markup = (value: unknown) => typeof value === "string" && /<(img|\/script|svg|iframe)\b/.test(value);
+
+  it("the viewer's code has no HTML sink: it builds its DOM from elements and text nodes only", () => {
+    for (const file of ["grader/site/viewer/app.js", "grader/site/viewer/model.js"]) {
+      const code = readFileSync(join(REPO, file), "utf8");
+      for (const sink of [/\binnerHTML\b/, /\bouterHTML\b/, /\binsertAdjacentHTML\b/, /\bdocument\.write/, /\bcreateContextualFragment\b/, /\bDOMParser\b/, /\bsrcdoc\b/, /\bsetHTML/, /\bparseHTML/, /\beval\s*\(/, /\bnew Function\b/, /\bsetAttribute\(\s*["'](on|style|href|src)/i]) {
+        expect(sink.test(code), `${file} uses ${sink}`).toBe(false);
+      }
+    }
+  });
+
+  it("the fixture covers every event kind of the trace format, with markup in every header field", () => {
+    const kinds = [...readFileSync(join(REPO, "grader/sim/trace.ts"), "utf8").matchAll(/\|\s*\{\s*t: number; type: "([a-z-]+)"/g)].map((m) => m[1]);
+    expect(kinds.length).toBeGreaterThan(20);
+    const trace = fixture();
+    expect(new Set(trace.events.map((e: { type: string }) => e.type))).toEqual(new Set(kinds));
+    for (const value of [trace.lab, trace.test, trace.seed, trace.failure.message, trace.failure.time, trace.failure.node, ...trace.nodes]) expect(markup(value), String(value)).toBe(true);
+    expect(trace.faults.some((f: { description?: string }) => markup(f.description))).toBe(true);
+    expect(trace.choices.some(markup)).toBe(true);
+  });
+
+  it("the model lays out numbers only: a string failure time is no time, and ids with a slash keep their lane", () => {
+    const trace = fixture();
+    const model = buildModel(trace);
+    expect(model.failureTime).toBeUndefined();
+    expect(model.end).toBe(30);
+    const numbers = [model.end, ...model.times, ...model.arrows.flatMap((a: { t0: number; t1: number }) => [a.t0, a.t1]), ...model.bands.flatMap((b: { t0: number; t1: number }) => [b.t0, b.t1]),
+      ...model.partitions.flatMap((p: { t0: number; t1: number }) => [p.t0, p.t1]), ...model.history.ops.flatMap((o: { t0: number; t1?: number }) => [o.t0, o.t1 ?? 0])];
+    for (const n of numbers) expect(Number.isFinite(n), String(n)).toBe(true);
+    expect(model.nodes).toEqual(trace.nodes); // no lane made up from a piece of an id
+    expect(model.bands.map((b: { node: number; kind: string }) => [model.nodes[b.node], b.kind])).toEqual([[trace.nodes[2], "paused"], [trace.nodes[1], "down"], [trace.nodes[2], "down"]]);
+    // A time that is a number in a string is still that number; anything else is no time.
+    expect(failureTimeOf({ time: "653" })).toBe(653);
+    for (const time of ["<b>", "", null, [], {}, Number.NaN, Number.POSITIVE_INFINITY]) expect(failureTimeOf({ time })).toBeUndefined();
+    expect(buildModel({ ...trace, failure: { message: "m", time: "12" } }).failureTime).toBe(12);
+  });
+
+  it("the viewer page (site and npm run trace) loads one script file and forbids inline script", () => {
+    const html = readFileSync(join(buildViewer(join(temp, "viewer-only")), "viewer", "index.html"), "utf8");
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${VIEWER_CSP}">`);
+    expect(VIEWER_CSP).toMatch(/script-src 'self';/);
+    expect(VIEWER_CSP).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect([...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0])).toEqual(['<script type="module" src="app.js">']);
+    expect(html.indexOf("Content-Security-Policy")).toBeLessThan(html.indexOf("<script"));
+  });
+
+  it("the server sends traces as JSON with nosniff, and from traces/ nothing but JSON", async () => {
+    const root = join(temp, "serve-root");
+    mkdirSync(join(root, "traces"), { recursive: true });
+    writeFileSync(join(root, "traces", "planted.html"), "<script>window.__pwned=1</script>");
+    writeFileSync(join(root, "traces", "t.json"), readFileSync(FIXTURE));
+    const out = buildViewer(join(temp, "serve-out"));
+    const server = await serveSite({ out, root, extra: new Map([["/trace-file/x.json", FIXTURE]]) });
+    try {
+      for (const path of ["/traces/t.json", "/trace-file/x.json"]) {
+        const response = await fetch(new URL(path, server.url));
+        expect(response.status).toBe(200);
+        expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
+        expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      }
+      const planted = await fetch(new URL("/traces/planted.html", server.url));
+      expect(planted.status).toBe(404);
+      expect(await planted.text()).not.toContain("<script>");
+      expect(await (await fetch(new URL("/traces/index.json", server.url))).json()).toEqual(["t.json"]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("the progress page escapes a saved result's strings and takes its numbers as numbers", () => {
+    const root = course("progress-markup");
+    mkdirSync(join(root, ".progress"));
+    const img = `<img src=x onerror="window.__pwned=1">`;
+    writeFileSync(join(root, ".progress/01-fallacies.json"), JSON.stringify({
+      lab: img, title: img, implementation: img, mode: img, score: img, maxScore: `${img}`, savedAt: img, only: [img], seed: img,
+      tests: [{ id: img, name: `</td></tr></table>${img}`, passed: false, points: img, maxPoints: 1 }],
+    }));
+    const page = progressPage(root);
+    expect(page).not.toContain("<img");
+    expect(page).not.toContain("</td></tr></table><");
+    expect(page).toContain("&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;");
+    expect(page).toContain("NaN/NaN");
+    expect(page).toContain('style="width:0%"');
   });
 });

@@ -7,7 +7,7 @@
  *
  * Open a trace with ?trace=<url> (what `npm run trace` prints), the file picker, or drag and drop.
  */
-import { annotationAt, buildModel, lowerBound, messageType, parseTraceText, upperBound } from "./model.js";
+import { annotationAt, buildModel, lowerBound, messageType, nodeGroups, parseTraceText, upperBound } from "./model.js";
 
 const GUTTER = 118;
 const AXIS_H = 26;
@@ -54,7 +54,7 @@ async function start() {
   const params = new URLSearchParams(location.search);
   const url = params.get("trace");
   if (url) {
-    root.innerHTML = `<p class="loading">Loading ${escapeText(url)}…</p>`;
+    root.replaceChildren(h("p", { class: "loading" }, `Loading ${url}…`));
     try {
       const response = await fetch(url);
       if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
@@ -65,33 +65,58 @@ async function start() {
   } else showIntro();
 }
 
+/**
+ * The one way this viewer makes DOM: an element with attributes set by setAttribute and children
+ * appended as nodes or text nodes. Nothing a trace holds (its lab, test, failure, node ids, messages,
+ * log lines...) is ever parsed as HTML, so markup in a trace shows as the text it is. The viewer has
+ * no HTML-parsing DOM call at all (test/site/site.test.ts checks the source).
+ * @param {string} tag
+ * @param {Record<string, string | number | boolean | undefined>} [attrs] omitted when undefined or false
+ * @param {...(Node | string | number | false | null | undefined)} children strings become text nodes; false, null and undefined are skipped
+ */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === false) continue;
+    el.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children) {
+    if (child === undefined || child === null || child === false) continue;
+    el.append(typeof child === "object" ? child : String(child));
+  }
+  return el;
+}
+
+/** A legend swatch (its colour set through the CSSOM, so the page needs no inline style). @param {string} color */
+function swatch(color) {
+  const i = h("i", { class: "sw" });
+  i.style.background = color;
+  return i;
+}
+
 /** @param {string} [problem] */
 async function showIntro(problem) {
-  root.innerHTML = `<div class="intro prose"><h1 id="trace-viewer">Trace viewer</h1>
-  ${problem ? `<p class="error" role="alert"></p>` : ""}
-  <p>Open a trace that <code>npm run lab N -- --only TEST --seed S --trace</code> wrote to <code>traces/</code>,
-  or run <code>npm run trace -- traces/&lt;lab&gt;/&lt;test&gt;-seed&lt;S&gt;.json</code>, which opens it here.</p>
-  <p><label class="file">Open a trace file… <input type="file" accept=".json,application/json"></label> or drop one on this page.</p>
-  <div class="trace-list"></div></div>`;
-  if (problem) /** @type {HTMLElement} */ (root.querySelector(".error")).textContent = problem;
+  const list = h("div", { class: "trace-list" });
+  root.replaceChildren(h("div", { class: "intro prose" },
+    h("h1", { id: "trace-viewer" }, "Trace viewer"),
+    problem ? h("p", { class: "error", role: "alert" }, problem) : undefined,
+    h("p", {}, "Open a trace that ", h("code", {}, "npm run lab N -- --only TEST --seed S --trace"), " wrote to ", h("code", {}, "traces/"), ", or run ",
+      h("code", {}, "npm run trace -- traces/<lab>/<test>-seed<S>.json"), ", which opens it here."),
+    h("p", {}, h("label", { class: "file" }, "Open a trace file… ", h("input", { type: "file", accept: ".json,application/json" })), " or drop one on this page."),
+    list));
   wireFileInput();
   // When `npm run site -- --serve` or `npm run trace` serves the site, it lists the traces it can see.
   try {
     const response = await fetch("/traces/index.json");
     if (!response.ok) return;
-    /** @type {string[]} */
+    /** @type {unknown} */
     const files = await response.json();
-    if (files.length === 0) return;
-    const list = /** @type {HTMLElement} */ (root.querySelector(".trace-list"));
-    list.innerHTML = "<h2>Traces on this machine</h2><ul></ul>";
-    const ul = /** @type {HTMLElement} */ (list.querySelector("ul"));
+    if (!Array.isArray(files) || files.length === 0) return;
+    const ul = h("ul");
+    list.replaceChildren(h("h2", {}, "Traces on this machine"), ul);
     for (const file of files) {
-      const li = document.createElement("li");
-      const a = document.createElement("a");
-      a.href = `?trace=${encodeURIComponent(`/traces/${file}`)}`;
-      a.textContent = file;
-      li.append(a);
-      ul.append(li);
+      const a = h("a", { href: `?trace=${encodeURIComponent(`/traces/${String(file)}`)}` }, String(file));
+      ul.append(h("li", {}, a));
     }
   } catch {
     // A static copy of the site (no server): the file picker is the way in.
@@ -144,47 +169,54 @@ function open(text, name) {
 
 /** @param {string} name */
 function buildUi(name) {
-  const h = model.header;
-  const failure = h.failure;
-  root.innerHTML = `
-  <header class="vhead">
-    <div class="vtitle"><h1 id="trace-title"></h1><span class="vsub"></span></div>
-    ${failure ? `<p class="vfailure" role="alert"><strong>Failure</strong>${failure.time !== undefined ? ` at t=${failure.time} ms` : ""}${failure.node ? ` on ${escapeText(failure.node)}` : ""}: <span></span></p>` : `<p class="vpass">This run passed.</p>`}
-    <div class="vtools">
-      <button data-act="fit" title="Show the whole run (f)">Fit</button>
-      <button data-act="zoom-out" title="Zoom out (-)">−</button>
-      <button data-act="zoom-in" title="Zoom in (+)">+</button>
-      <button data-act="prev" title="Previous event (←)">◀ Step</button>
-      <button data-act="next" title="Next event (→)">Step ▶</button>
-      ${failure ? `<button data-act="failure" class="danger" title="Jump to the failure (j)">Jump to failure</button>` : ""}
-      <span class="vpos"></span>
-      <label class="file small">Open… <input type="file" accept=".json,application/json"></label>
-    </div>
-    <div class="vfilters"><div class="fnodes"><b>Nodes</b></div><div class="ftypes"><b>Messages</b></div></div>
-  </header>
-  <div class="vbody">
-    <div class="vcanvas">
-      <canvas id="diagram" aria-label="space-time diagram"></canvas>
-      <div class="vhist-title">Client operations <span class="dim"></span></div>
-      <canvas id="history" aria-label="history of client operations"></canvas>
-    </div>
-    <aside id="details" class="vdetails"><p class="dim">Click an event, arrow or band for its details. Drag to pan, scroll to zoom; ← → step through events.</p></aside>
-  </div>
-  <footer class="vlegend">
-    <span><i class="sw" style="background:${COLORS.deliver}"></i>delivered</span>
-    <span><i class="sw" style="background:${COLORS.duplicate}"></i>duplicated ◆, delivered again</span>
-    <span><i class="sw" style="background:${COLORS.drop}"></i>dropped ✕</span>
-    <span><i class="sw" style="background:${COLORS.down}"></i>down (crash → restart)</span>
-    <span><i class="sw" style="background:${COLORS.paused}"></i>paused</span>
-    <span><i class="sw" style="background:${GROUP_TINTS[1]}"></i>partitioned</span>
-    <span><i class="sw" style="background:${COLORS.timer}"></i>timer set / fired</span>
-    <span><i class="sw" style="background:${COLORS.log}"></i>log line</span>
-    <span><i class="sw" style="background:${COLORS.call}"></i>grader call</span>
-    ${model.annotations.length > 0 ? `<span><i class="sw" style="background:${COLORS.leader}"></i>leader</span><span><i class="sw" style="background:${COLORS.candidate}"></i>candidate</span>` : ""}
-  </footer>`;
-  /** @type {HTMLElement} */ (root.querySelector("#trace-title")).textContent = `${h.lab} · ${h.test} · seed ${h.seed}`;
-  /** @type {HTMLElement} */ (root.querySelector(".vsub")).textContent = `${name} · ${model.events.length.toLocaleString("en")} events · ${model.nodes.length} nodes · ${model.end} ms`;
-  if (failure) /** @type {HTMLElement} */ (root.querySelector(".vfailure span")).textContent = failure.message;
+  const h0 = model.header;
+  const failure = h0.failure;
+  /** @param {string} act @param {string} title @param {string} label @param {string} [cls] */
+  const button = (act, title, label, cls) => h("button", { "data-act": act, title, class: cls }, label);
+  /** @param {string} color @param {string} label */
+  const legend = (color, label) => h("span", {}, swatch(color), label);
+  let failureLine;
+  if (failure) {
+    // Every part of the failure is text: its time and node are whatever the trace says, shown as such.
+    const time = model.failureTime !== undefined ? `${model.failureTime} ms` : failure.time !== undefined && failure.time !== null ? String(failure.time) : undefined;
+    const node = failure.node !== undefined && failure.node !== null && failure.node !== "" ? String(failure.node) : undefined;
+    failureLine = h("p", { class: "vfailure", role: "alert" }, h("strong", {}, "Failure"),
+      time !== undefined ? ` at t=${time}` : "", node !== undefined ? ` on ${node}` : "", ": ", h("span", {}, String(failure.message ?? "")));
+  } else failureLine = h("p", { class: "vpass" }, "This run passed.");
+  const historyCount = h("span", { class: "dim" });
+  root.replaceChildren(
+    h("header", { class: "vhead" },
+      h("div", { class: "vtitle" }, h("h1", { id: "trace-title" }, `${h0.lab} · ${h0.test} · seed ${h0.seed}`),
+        h("span", { class: "vsub" }, `${name} · ${model.events.length.toLocaleString("en")} events · ${model.nodes.length} nodes · ${model.end} ms`)),
+      failureLine,
+      h("div", { class: "vtools" },
+        button("fit", "Show the whole run (f)", "Fit"),
+        button("zoom-out", "Zoom out (-)", "−"),
+        button("zoom-in", "Zoom in (+)", "+"),
+        button("prev", "Previous event (←)", "◀ Step"),
+        button("next", "Next event (→)", "Step ▶"),
+        failure ? button("failure", "Jump to the failure (j)", "Jump to failure", "danger") : undefined,
+        h("span", { class: "vpos" }),
+        h("label", { class: "file small" }, "Open… ", h("input", { type: "file", accept: ".json,application/json" }))),
+      h("div", { class: "vfilters" }, h("div", { class: "fnodes" }, h("b", {}, "Nodes")), h("div", { class: "ftypes" }, h("b", {}, "Messages")))),
+    h("div", { class: "vbody" },
+      h("div", { class: "vcanvas" },
+        h("canvas", { id: "diagram", "aria-label": "space-time diagram" }),
+        h("div", { class: "vhist-title" }, "Client operations ", historyCount),
+        h("canvas", { id: "history", "aria-label": "history of client operations" })),
+      h("aside", { id: "details", class: "vdetails" }, h("p", { class: "dim" }, "Click an event, arrow or band for its details. Drag to pan, scroll to zoom; ← → step through events."))),
+    h("footer", { class: "vlegend" },
+      legend(COLORS.deliver, "delivered"),
+      legend(COLORS.duplicate, "duplicated ◆, delivered again"),
+      legend(COLORS.drop, "dropped ✕"),
+      legend(COLORS.down, "down (crash → restart)"),
+      legend(COLORS.paused, "paused"),
+      legend(/** @type {string} */ (GROUP_TINTS[1]), "partitioned"),
+      legend(COLORS.timer, "timer set / fired"),
+      legend(COLORS.log, "log line"),
+      legend(COLORS.call, "grader call"),
+      model.annotations.length > 0 ? legend(COLORS.leader, "leader") : undefined,
+      model.annotations.length > 0 ? legend(COLORS.candidate, "candidate") : undefined));
 
   const nodesBox = /** @type {HTMLElement} */ (root.querySelector(".fnodes"));
   for (const node of model.nodes) nodesBox.append(checkbox(node, () => toggle(view.hiddenNodes, node)));
@@ -196,7 +228,7 @@ function buildUi(name) {
   const history = /** @type {HTMLCanvasElement} */ (root.querySelector("#history"));
   ui = { diagram, history, details: root.querySelector("#details"), pos: root.querySelector(".vpos") };
   const hist = model.history;
-  /** @type {HTMLElement} */ (root.querySelector(".vhist-title .dim")).textContent =
+  historyCount.textContent =
     hist.ops.length === 0 ? "(this run recorded none)" : `${hist.ops.length} operations by ${hist.processes.length} clients${hist.ops.some((/** @type {any} */ o) => o.reported) ? "; the ones the checker reported are outlined in red" : ""}`;
 
   for (const button of root.querySelectorAll("button[data-act]")) {
@@ -527,8 +559,8 @@ function drawDiagram() {
 
   // The failure the grader reported.
   const failure = model.header.failure;
-  if (failure && typeof failure.time === "number") {
-    const x = xOf(failure.time);
+  if (failure && model.failureTime !== undefined) {
+    const x = xOf(model.failureTime);
     ctx.strokeStyle = COLORS.failure;
     ctx.lineWidth = 2;
     ctx.setLineDash([6, 4]);
@@ -546,7 +578,7 @@ function drawDiagram() {
     }
     ctx.fillStyle = COLORS.failure;
     ctx.font = "bold 11px system-ui, sans-serif";
-    const label = `✗ failure t=${failure.time}`;
+    const label = `✗ failure t=${model.failureTime}`;
     const labelWidth = ctx.measureText(label).width;
     ctx.fillText(label, x + 5 + labelWidth > width ? x - 5 - labelWidth : x + 5, AXIS_H + NET_H + 10);
     ctx.lineWidth = 1;
@@ -617,7 +649,7 @@ function drawTicks(ctx, ys, tStart, tEnd, width) {
     const y = ys[lane];
     if (y < 0) continue;
     const e = model.events[i];
-    const x = Math.round(xOf(e.t)) + 0.5;
+    const x = Math.round(xOf(/** @type {number} */ (model.times[i]))) + 0.5;
     const bit = kindBit(e.type);
     const slot = lane * Math.ceil(width + 1) + Math.max(0, Math.min(width, Math.floor(x)));
     if (/** @type {number} */ (seen[slot]) & bit) continue;
@@ -771,10 +803,11 @@ function drawArrows(ctx, ys, tStart, tEnd, width) {
 function positionOf(i, ys) {
   const lane = model.lanes[i];
   const e = model.events[i];
+  const x = xOf(model.times[i]);
   if (lane < 0 || ys[lane] < 0) {
-    return e.type === "note" ? { x: xOf(e.t), y: AXIS_H + 5 } : e.type === "partition" || e.type === "heal" || e.type === "block" ? { x: xOf(e.t), y: AXIS_H + NET_H / 2 } : undefined;
+    return e.type === "note" ? { x, y: AXIS_H + 5 } : e.type === "partition" || e.type === "heal" || e.type === "block" ? { x, y: AXIS_H + NET_H / 2 } : undefined;
   }
-  return { x: xOf(e.t), y: /** @type {number} */ (ys[lane]) };
+  return { x, y: /** @type {number} */ (ys[lane]) };
 }
 
 /** @param {CanvasRenderingContext2D} ctx @param {Float64Array} ys */
@@ -950,7 +983,7 @@ function step(direction) {
 function jumpToFailure() {
   const failure = model.header.failure;
   if (!failure) return;
-  const t = typeof failure.time === "number" ? failure.time : model.end;
+  const t = model.failureTime ?? model.end;
   const window = Math.max(20, Math.min(model.end * 0.25, 400));
   view.msPerPx = window / plotWidth();
   view.t0 = t - window * 0.7;
@@ -984,7 +1017,8 @@ function showDetails(i, atFailure = false) {
   };
   if (atFailure) add("p", `The failure: ${model.header.failure.message}`, "vfail-note");
   add("h2", `${describe(e)}`);
-  add("p", `event ${i + 1} of ${model.events.length} · t=${e.t} ms`, "dim");
+  const t = /** @type {number} */ (model.times[i]);
+  add("p", `event ${i + 1} of ${model.events.length} · t=${t} ms`, "dim");
 
   const m = e.id !== undefined ? model.messages.get(e.id) : undefined;
   if (m) {
@@ -996,7 +1030,7 @@ function showDetails(i, atFailure = false) {
     for (const j of m.duplicates) fate.push(`duplicated by the network t=${model.times[j]} ms`);
     if (m.deliveries.length === 0 && m.drops.length === 0) fate.push("still in flight when the run ended");
     add("p", fate.join(" · "));
-  } else if (e.type === "op") {
+  } else if (e.type === "op" && e.op !== null && typeof e.op === "object") {
     const op = model.history.ops.find((/** @type {any} */ o) => o.eventIndex === i || (o.process === model.history.processes.indexOf(e.op.process) && o.endIndex === e.op.index));
     add("h3", `Client ${e.op.process}: ${e.op.f}`);
     if (op) add("p", `invoked t=${op.t0} ms with ${short(op.value)}; ${op.t1 === undefined ? "never completed" : `${op.type} at t=${op.t1} ms with ${short(op.result)}`}${op.reported ? " · reported by the checker" : ""}`);
@@ -1023,10 +1057,10 @@ function showDetails(i, atFailure = false) {
       }
     }
   }
-  const notes = model.notes.filter((/** @type {number} */ j) => Math.abs(model.times[j] - e.t) <= Math.max(50, 60 * view.msPerPx));
+  const notes = model.notes.filter((/** @type {number} */ j) => Math.abs(model.times[j] - t) <= Math.max(50, 60 * view.msPerPx));
   const failure = model.header.failure;
   add("h3", "The grader's notes");
-  if (failure && !atFailure && (failure.time === undefined || Math.abs(failure.time - e.t) <= Math.max(50, 60 * view.msPerPx))) add("p", `Failure: ${failure.message}`, "vfail-note");
+  if (failure && !atFailure && (model.failureTime === undefined || Math.abs(model.failureTime - t) <= Math.max(50, 60 * view.msPerPx))) add("p", `Failure: ${failure.message}`, "vfail-note");
   if (notes.length === 0) add("p", "none near this time", "dim");
   else {
     const list = add("ul", "");
@@ -1037,11 +1071,11 @@ function showDetails(i, atFailure = false) {
     }
   }
   if (model.annotations.length > 0) {
-    add("h3", `Terms and roles at t=${e.t} ms`);
+    add("h3", `Terms and roles at t=${t} ms`);
     add("p", "Inferred from the messages: a node sending vote requests is a candidate, one sending appends leads its term.", "dim");
     const table = add("table", "", "roles");
     for (const a of model.annotations) {
-      const now = annotationAt(model.annotations, a.node, e.t);
+      const now = annotationAt(model.annotations, a.node, t);
       const tr = document.createElement("tr");
       for (const text of [a.node, now?.role ?? "?", `term ${now?.term ?? "?"}`]) {
         const td = document.createElement("td");
@@ -1068,7 +1102,7 @@ function describe(e) {
     case "start": return `${e.node} starts (incarnation ${e.incarnation})`;
     case "pause": return `${e.node} is paused`;
     case "resume": return `${e.node} resumes`;
-    case "partition": return `partition ${e.groups.map((/** @type {string[]} */ g) => `{${g.join(", ")}}`).join(" | ")}`;
+    case "partition": return `partition ${nodeGroups(e.groups).map((g) => `{${g.join(", ")}}`).join(" | ")}`;
     case "block": return `the network blocks ${e.from} → ${e.to}`;
     case "heal": return "the network heals";
     case "log": return `${e.node} logs: ${e.text}`;
@@ -1077,7 +1111,7 @@ function describe(e) {
     case "sync": return `${e.node} syncs ${e.keys} key(s) to durable storage`;
     case "clock": return `${e.node}'s clock: offset ${e.offsetMs} ms, drift ${e.drift}`;
     case "network": return "network conditions change";
-    case "op": return `client ${e.op.process}: ${e.op.type} ${e.op.f}`;
+    case "op": return `client ${e.op?.process}: ${e.op?.type} ${e.op?.f}`;
     default: return e.type;
   }
 }
@@ -1086,9 +1120,4 @@ function describe(e) {
 function short(value) {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 40 ? `${text.slice(0, 37)}…` : text;
-}
-
-/** @param {string} text */
-function escapeText(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }

@@ -20,6 +20,31 @@ export function parseTraceText(text) {
   return trace;
 }
 
+/**
+ * A number the diagram lays out (a time, a duration): the trace's value through Number(), or
+ * `fallback` when that is not finite. A trace is data a learner's code helped write, so nothing in
+ * it is trusted to have the type the format says.
+ * @param {unknown} value @param {number} [fallback]
+ */
+export function finite(value, fallback = 0) {
+  if (value === null || value === undefined || value === "" || typeof value === "object" || typeof value === "symbol") return fallback;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : fallback;
+}
+
+/** The failure's time as a number, or undefined when the trace gives none (or something not a number). @param {any} failure */
+export function failureTimeOf(failure) {
+  if (failure === null || typeof failure !== "object") return undefined;
+  const t = finite(failure.time, NaN);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** A partition's groups as lists of node ids, whatever shape the trace gave them. @param {unknown} groups @returns {string[][]} */
+export function nodeGroups(groups) {
+  if (!Array.isArray(groups)) return [];
+  return groups.map((g) => (Array.isArray(g) ? g : [g]));
+}
+
 /** The message's type for filtering: its `type` field when it has one. @param {unknown} msg */
 export function messageType(msg) {
   if (msg !== null && typeof msg === "object" && !Array.isArray(msg)) {
@@ -67,7 +92,7 @@ export function upperBound(sorted, value) {
 export function buildModel(trace) {
   /** @type {any[]} */
   const events = trace.events;
-  const nodes = [...(trace.nodes ?? [])];
+  const nodes = Array.isArray(trace.nodes) ? [...trace.nodes] : [];
   const laneIndex = new Map(nodes.map((n, i) => [n, i]));
   const lane = (/** @type {string} */ node) => {
     let i = laneIndex.get(node);
@@ -115,7 +140,8 @@ export function buildModel(trace) {
   /** @type {number[][]} */
   const logsByLane = [];
 
-  const open = new Map(); // node -> band start for crash/pause
+  /** Open crash and pause bands, by node and kind. @type {Map<any, {node:any, kind:"down"|"paused", from:number}>[]} */
+  const open = [new Map(), new Map()];
   let openPartition = /** @type {any} */ (undefined);
   /** @type {any[]} */
   const openBlocks = [];
@@ -123,8 +149,9 @@ export function buildModel(trace) {
 
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
-    times[i] = e.t;
-    if (e.t > end) end = e.t;
+    const t = finite(e.t, i > 0 ? times[i - 1] : 0);
+    times[i] = t;
+    if (t > end) end = t;
     const node = laneOf(e);
     lanes[i] = node === undefined ? -1 : lane(node);
     eventMsgType[i] = -1;
@@ -133,7 +160,7 @@ export function buildModel(trace) {
         lane(e.to);
         const type = typeId(messageType(e.msg));
         eventMsgType[i] = type;
-        messages.set(e.id, { id: e.id, from: e.from, to: e.to, msg: e.msg, type, sendIndex: i, t: e.t, deliveries: [], drops: [], duplicates: [] });
+        messages.set(e.id, { id: e.id, from: e.from, to: e.to, msg: e.msg, type, sendIndex: i, t, deliveries: [], drops: [], duplicates: [] });
         break;
       }
       case "deliver":
@@ -149,36 +176,39 @@ export function buildModel(trace) {
         }
         const kind = e.type === "drop" ? 2 : m.deliveries.length > 0 ? 1 : 0;
         (e.type === "drop" ? m.drops : m.deliveries).push(i);
-        arrows.push({ t0: m.t, t1: e.t, from: lane(m.from), to: lane(m.to), kind, type: m.type, sendIndex: m.sendIndex, index: i });
+        arrows.push({ t0: m.t, t1: t, from: lane(m.from), to: lane(m.to), kind, type: m.type, sendIndex: m.sendIndex, index: i });
         break;
       }
       case "crash":
-      case "pause":
-        open.set(`${e.node}/${e.type}`, i);
+      case "pause": {
+        // Keyed by the node id itself (not a "node/kind" string: an id may hold a slash).
+        const kind = e.type === "crash" ? "down" : "paused";
+        /** @type {Map<any, any>} */ (open[kind === "down" ? 0 : 1]).set(e.node, { node: e.node, kind, from: i });
         ticks.push(i);
         break;
+      }
       case "restart":
       case "resume": {
-        const key = `${e.node}/${e.type === "restart" ? "crash" : "pause"}`;
-        const from = open.get(key);
-        if (from !== undefined) {
-          bands.push({ node: lane(e.node), kind: e.type === "restart" ? "down" : "paused", t0: events[from].t, t1: e.t, index: from });
-          open.delete(key);
+        const kinds = /** @type {Map<any, any>} */ (open[e.type === "restart" ? 0 : 1]);
+        const band = kinds.get(e.node);
+        if (band !== undefined) {
+          bands.push({ node: lane(e.node), kind: band.kind, t0: times[band.from], t1: t, index: band.from });
+          kinds.delete(e.node);
         }
         ticks.push(i);
         break;
       }
       case "partition":
-        if (openPartition) partitions.push({ ...openPartition, t1: e.t });
-        openPartition = { t0: e.t, groups: e.groups, index: i };
+        if (openPartition) partitions.push({ ...openPartition, t1: t });
+        openPartition = { t0: t, groups: nodeGroups(e.groups), index: i };
         break;
       case "block":
-        openBlocks.push({ t0: e.t, from: e.from, to: e.to, index: i });
+        openBlocks.push({ t0: t, from: e.from, to: e.to, index: i });
         break;
       case "heal":
-        if (openPartition) partitions.push({ ...openPartition, t1: e.t });
+        if (openPartition) partitions.push({ ...openPartition, t1: t });
         openPartition = undefined;
-        for (const b of openBlocks.splice(0)) blocks.push({ ...b, t1: e.t });
+        for (const b of openBlocks.splice(0)) blocks.push({ ...b, t1: t });
         break;
       case "note":
         notes.push(i);
@@ -195,10 +225,10 @@ export function buildModel(trace) {
         if (node !== undefined) ticks.push(i);
     }
   }
-  if (trace.failure && typeof trace.failure.time === "number" && trace.failure.time > end) end = trace.failure.time;
-  for (const [key, from] of open) {
-    const [node, type] = key.split("/");
-    bands.push({ node: lane(node), kind: type === "crash" ? "down" : "paused", t0: events[from].t, t1: end, index: from });
+  const failureTime = failureTimeOf(trace.failure);
+  if (failureTime !== undefined && failureTime > end) end = failureTime;
+  for (const kinds of open) {
+    for (const band of kinds.values()) bands.push({ node: lane(band.node), kind: band.kind, t0: times[band.from], t1: end, index: band.from });
   }
   if (openPartition) partitions.push({ ...openPartition, t1: end });
   for (const b of openBlocks) blocks.push({ ...b, t1: end });
@@ -210,7 +240,9 @@ export function buildModel(trace) {
   const tickTimes = Float64Array.from(ticks, (i) => times[i]);
 
   return {
-    header: { lab: trace.lab, test: trace.test, seed: trace.seed, failure: trace.failure, faults: trace.faults },
+    header: { lab: trace.lab, test: trace.test, seed: trace.seed, failure: trace.failure && typeof trace.failure === "object" ? trace.failure : undefined, faults: trace.faults },
+    /** The failure's time as a number (what the diagram draws and jumps to), or undefined. */
+    failureTime,
     events,
     nodes,
     laneIndex,
@@ -231,8 +263,8 @@ export function buildModel(trace) {
     noteTimes: Float64Array.from(notes, (i) => times[i]),
     logsByLane,
     end,
-    history: buildHistory(events, trace.failure),
-    annotations: inferTermsAndRoles(events, nodes),
+    history: buildHistory(events, trace.failure, times),
+    annotations: inferTermsAndRoles(events, nodes, times),
   };
 }
 
@@ -240,9 +272,9 @@ export function buildModel(trace) {
  * Client operations from "op" events: each invoke paired with its completion, one row per process.
  * `reported` marks the operations the failure names: `failure.ops` (history indices) if the checker
  * set it, or the "history entries I..J" that the linearizability checker's message quotes.
- * @param {any[]} events @param {any} failure
+ * @param {any[]} events @param {any} failure @param {ArrayLike<number>} [times] each event's time (the model's, already numbers)
  */
-export function buildHistory(events, failure) {
+export function buildHistory(events, failure, times) {
   /** @type {string[]} */
   const processes = [];
   const rows = new Map();
@@ -255,14 +287,15 @@ export function buildHistory(events, failure) {
   }
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
-    if (e.type !== "op") continue;
+    if (e.type !== "op" || e.op === null || typeof e.op !== "object") continue;
     const op = e.op;
+    const t = finite(op.time, times ? /** @type {number} */ (times[i]) : finite(e.t));
     if (!rows.has(op.process)) {
       rows.set(op.process, processes.length);
       processes.push(op.process);
     }
     if (op.type === "invoke") {
-      const entry = { process: rows.get(op.process), f: op.f, value: op.value, result: undefined, type: "pending", t0: op.time, t1: undefined, invokeIndex: op.index, endIndex: undefined, eventIndex: i, reported: reported.has(op.index) };
+      const entry = { process: rows.get(op.process), f: op.f, value: op.value, result: undefined, type: "pending", t0: t, t1: undefined, invokeIndex: op.index, endIndex: undefined, eventIndex: i, reported: reported.has(op.index) };
       open.set(op.process, entry);
       ops.push(entry);
     } else {
@@ -271,7 +304,7 @@ export function buildHistory(events, failure) {
       open.delete(op.process);
       entry.type = op.type;
       entry.result = op.value;
-      entry.t1 = op.time;
+      entry.t1 = t;
       entry.endIndex = op.index;
       if (reported.has(op.index)) entry.reported = true;
     }
@@ -284,9 +317,9 @@ export function buildHistory(events, failure) {
  * `term` (Raft), each node's term and role over time. A node that sends a vote request is a
  * candidate in that term, one that sends appends leads it, and one that hears of a higher term
  * follows. Returns an empty list for traces whose messages have no terms.
- * @param {any[]} events @param {string[]} nodes
+ * @param {any[]} events @param {string[]} nodes @param {ArrayLike<number>} [times] each event's time (the model's, already numbers)
  */
-export function inferTermsAndRoles(events, nodes) {
+export function inferTermsAndRoles(events, nodes, times) {
   /** @type {Map<string, {t:number, term:number, role:string, index:number}[]>} */
   const changes = new Map(nodes.map((n) => [n, [{ t: 0, term: 0, role: "follower", index: -1 }]]));
   let anyTerm = false;
@@ -303,6 +336,7 @@ export function inferTermsAndRoles(events, nodes) {
   const sent = new Map();
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
+    const t = times ? /** @type {number} */ (times[i]) : finite(e.t);
     if (e.type === "send") {
       sent.set(e.id, e.msg);
       const term = e.msg?.term;
@@ -311,9 +345,9 @@ export function inferTermsAndRoles(events, nodes) {
       const type = messageType(e.msg);
       const now = state(e.from);
       if (now.role === "down") continue;
-      if (/vote$|^request-?vote$|^prevote$/i.test(type) && !/reply|response/i.test(type)) set(e.from, e.t, term, "candidate", i);
-      else if (/^append(-?entries)?$|^heartbeat$|^install-?snapshot$|^snapshot$/i.test(type)) set(e.from, e.t, term, "leader", i);
-      else if (term > now.term) set(e.from, e.t, term, "follower", i);
+      if (/vote$|^request-?vote$|^prevote$/i.test(type) && !/reply|response/i.test(type)) set(e.from, t, term, "candidate", i);
+      else if (/^append(-?entries)?$|^heartbeat$|^install-?snapshot$|^snapshot$/i.test(type)) set(e.from, t, term, "leader", i);
+      else if (term > now.term) set(e.from, t, term, "follower", i);
     } else if (e.type === "deliver") {
       const msg = sent.get(e.id);
       const term = msg?.term;
@@ -321,13 +355,13 @@ export function inferTermsAndRoles(events, nodes) {
       const now = state(e.to);
       if (now.role === "down") continue;
       const type = messageType(msg);
-      if (term > now.term) set(e.to, e.t, term, "follower", i);
-      else if (term === now.term && now.role === "candidate" && /^append/i.test(type)) set(e.to, e.t, term, "follower", i);
+      if (term > now.term) set(e.to, t, term, "follower", i);
+      else if (term === now.term && now.role === "candidate" && /^append/i.test(type)) set(e.to, t, term, "follower", i);
     } else if (e.type === "crash") {
-      set(e.node, e.t, state(e.node).term, "down", i);
+      set(e.node, t, state(e.node).term, "down", i);
     } else if (e.type === "restart") {
       // Raft persists its term; the role starts over.
-      set(e.node, e.t, state(e.node).term, "follower", i);
+      set(e.node, t, state(e.node).term, "follower", i);
     }
   }
   if (!anyTerm) return [];
