@@ -120,6 +120,8 @@ function parseCommand(argv: string[]): Command | "help" {
     entry,
     implDir,
     implementationLabel: relative(process.cwd(), implDir) || ".",
+    // A learner debugging with console.log sees it here as well as in the trace; batch grading never echoes.
+    echoConsole: true,
     mode: values.grade ? "grading" : "practice",
     trace: values.trace === true,
     deadlineMs: values.deadline === undefined ? DEFAULT_DEADLINE_MS : wholeNumber("--deadline", values.deadline, 1),

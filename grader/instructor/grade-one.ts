@@ -56,7 +56,7 @@ const sink = {
   },
 } as unknown as NodeJS.WritableStream;
 
-sandboxWorkers({ readable: [request.root], writable: request.scratch });
+sandboxWorkers(true);
 const result = await gradeLab({
   entry,
   implDir: request.implDir,

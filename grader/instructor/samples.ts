@@ -34,17 +34,22 @@ export interface Sample {
 const MISBEHAVIOUR: Record<string, { status: Status; body: (lab: string) => string; topLevel?: string }> = {
   hangs: { status: "timeout", body: () => "for (;;) {}" },
   "out-of-memory": { status: "out-of-memory", body: () => "const hoard: unknown[] = [];\n  for (;;) hoard.push(new Array(100_000).fill(hoard.length));" },
-  // At the top level, where it always reaches the output: inside a simulation some suites (the schedule
-  // explorer's) keep lab code's console quiet.
-  "floods-output": { status: "output-flood", body: () => "", topLevel: `console.log("#".repeat(512 * 1024));` },
-  "process-exit": { status: "process-exit", body: () => "process.exit(1);" },
-  "reads-reference": { status: "forbidden-access", body: (lab) => `fs().readFileSync(${JSON.stringify(join(REPO_ROOT, "solutions-private", lab, "index.ts"))}, "utf8");` },
+  // Confined code's console goes to the trace as the node's log; past 8 MB in one run the seed fails.
+  "floods-output": { status: "output-flood", body: () => `for (let i = 0; i < 20; i++) console.log("#".repeat(512 * 1024));` },
+  // Confined code has no process: each of these is refused, at the bundle or when it runs.
+  "process-exit": { status: "forbidden-access", body: () => "process.exit(1);" },
+  "reads-reference": {
+    status: "forbidden-access",
+    body: (lab) => `fs.readFileSync(${JSON.stringify(join(REPO_ROOT, "solutions-private", lab, "index.ts"))}, "utf8");`,
+    topLevel: `import * as fs from "node:fs";`,
+  },
   "reads-instructor-tests": {
     status: "forbidden-access",
-    body: (lab) => `fs().readFileSync(${JSON.stringify(join(REPO_ROOT, "solutions-private", lab, "instructor-suite.ts"))}, "utf8");`,
+    body: (lab) => `fs.readFileSync(${JSON.stringify(join(REPO_ROOT, "solutions-private", lab, "instructor-suite.ts"))}, "utf8");`,
+    topLevel: `import * as fs from "node:fs";`,
   },
-  "spawns-process": { status: "forbidden-access", body: () => `(globalThis as any).process.getBuiltinModule("node:child_process").execSync("cat /etc/passwd");` },
-  "writes-outside": { status: "forbidden-access", body: () => `fs().writeFileSync(${JSON.stringify(join(tmpdir(), "ds-course-escaped"))}, "x");` },
+  "spawns-process": { status: "forbidden-access", body: () => `execSync("cat /etc/passwd");`, topLevel: `import { execSync } from "node:child_process";` },
+  "writes-outside": { status: "forbidden-access", body: () => `fs.writeFileSync(${JSON.stringify(join(tmpdir(), "ds-course-escaped"))}, "x");`, topLevel: `import * as fs from "node:fs";` },
 };
 
 /** The lab's bug zoo, from solutions-private/<lab>/bugs/index.ts. */
@@ -110,7 +115,6 @@ function misbehaving(suite: LabSuite<unknown>, body: string, topLevel = ""): str
   const lines = [
     `import * as reference from "./reference.js";`,
     `export * from "./reference.js";`,
-    `const fs = () => (globalThis as any).process.getBuiltinModule("node:fs");`,
     ...(topLevel ? [topLevel] : []),
     `function misbehave(): void {\n  ${body}\n}`,
   ];

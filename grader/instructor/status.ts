@@ -25,15 +25,16 @@ export const STATUS_MEANING: Record<Status, string> = {
   timeout: "missed a wall-clock deadline (an infinite loop?)",
   "out-of-memory": "exhausted its memory limit",
   "output-flood": "printed more console output than the cap",
-  "process-exit": "called process.exit",
-  "forbidden-access": "tried to read, write or start something outside its folder; stopped by the permission model",
+  "process-exit": "called process.exit (graded workers that predate confinement; confined code has no process)",
+  "forbidden-access": "reached for what lab code does not have (process, require, Node's modules, files, network): confined, it has no way to, and Node's permission model stands behind that",
   "not-found": "the submission holds no lab folder, or could not be unpacked",
   "grader-error": "the grading process itself failed (a bug in the grader: please report it)",
 };
 
 /** Failure text that identifies a kind of misbehaviour, most serious first. */
 const SIGNS: [Status, RegExp][] = [
-  ["forbidden-access", /ERR_ACCESS_DENIED|Access to this API has been restricted/],
+  ["forbidden-access", /ERR_ACCESS_DENIED|Access to this API has been restricted|lab code runs confined|may not use Node's modules/],
+  ["output-flood", /logged more than \d+ MB in one run/],
   ["process-exit", /called process\.exit/],
   ["out-of-memory", /ran out of memory/],
   ["timeout", /did not finish within/],
@@ -57,7 +58,7 @@ export function classify(result: GradeResult, outputBytes: number, outputCapByte
   if (result.loadError !== undefined) {
     const error = result.loadError;
     if (/does not provide what Lab|is missing\. Lab/.test(error)) return { status: "missing-export", detail: firstLine(error.split("\n").slice(1).join("\n") || error) };
-    if (/SyntaxError|TransformError|ERR_INVALID_TYPESCRIPT_SYNTAX|Expected|Unexpected token/.test(error)) return { status: "compile-error", detail: firstLine(error.split("\n").slice(1).join("\n")) };
+    if (/could not compile|SyntaxError|TransformError|ERR_INVALID_TYPESCRIPT_SYNTAX|Expected|Unexpected token/.test(error)) return { status: "compile-error", detail: firstLine(error.split("\n").slice(1).join("\n")) };
     return { status: "import-error", detail: firstLine(error.split("\n").slice(1).join("\n") || error) };
   }
   return { status: "ok", detail: `${result.tests.filter((t) => t.passed).length} of ${result.tests.length} tests passed` };

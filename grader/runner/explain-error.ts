@@ -10,25 +10,47 @@ export interface Explained {
   node?: string;
 }
 
-export function explainError(error: unknown, implDir?: string): Explained {
+export interface Locating {
+  /** Confined runs: maps an error's stack into the learner's files (see ConfinedLab.locate). */
+  locate?: (error: unknown) => string | undefined;
+  /** Unconfined runs: the implementation's folder, whose frames the stack names directly. */
+  implDir?: string;
+}
+
+export function explainError(error: unknown, where: Locating = {}): Explained {
   if (error instanceof SimulationError) {
     // Where lab code threw, the cause's stack points into the learner's file.
-    const where = locate(error.cause, implDir);
+    const at = locate(error.cause, where);
+    const hint = confinementHint(error.cause);
     return {
-      message: where ? `${error.message}\n    at ${where}` : error.message,
+      message: `${error.message}${hint}${at ? `\n    at ${at}` : ""}`,
       ...(error.time !== undefined ? { time: error.time } : {}),
       ...(error.node !== undefined ? { node: error.node } : {}),
     };
   }
   if (error instanceof Error) {
-    const where = locate(error, implDir);
-    return { message: `your code threw ${error.name}: ${error.message}${where ? `\n    at ${where}` : ""}` };
+    const at = locate(error, where);
+    return { message: `your code threw ${error.name}: ${error.message}${confinementHint(error)}${at ? `\n    at ${at}` : ""}` };
   }
   return { message: `your code threw a non-Error value: ${String(error)}` };
 }
 
+/** Names that lab code looks for in vain: it runs confined, with only the node API. */
+const OUTSIDE = /^(process|require|module|Buffer|global|fetch|crypto|WebSocket|XMLHttpRequest|__dirname|__filename|WeakRef|FinalizationRegistry|SharedArrayBuffer|Atomics) is not defined$/;
+
+/** Why a name is missing, when lab code reached for something confinement leaves out. */
+function confinementHint(error: unknown): string {
+  if (!(error instanceof ReferenceError) || !OUTSIDE.test(error.message)) return "";
+  return " (lab code runs confined: it has no process, require, Node modules, file system, network, real timers or wall clock; a node reaches the world only through ctx)";
+}
+
+function locate(error: unknown, where: Locating): string | undefined {
+  if (where.locate) return where.locate(error);
+  return firstFrameIn(error, where.implDir);
+}
+
 /** The first stack frame inside the implementation's folder, as "path:line:column". */
-function locate(error: unknown, implDir?: string): string | undefined {
+function firstFrameIn(error: unknown, implDir?: string): string | undefined {
   if (!(error instanceof Error) || !error.stack || !implDir) return undefined;
   for (const line of error.stack.split("\n").slice(1)) {
     const match = /\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());

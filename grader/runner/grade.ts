@@ -12,6 +12,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import type { LabEntry } from "../suites/index.js";
+import { bundleImplementation, type LabBundle } from "./bundle.js";
+import { checkFolder, LoadError } from "./load-implementation.js";
 import { WorkerPool, type Task } from "./pool.js";
 import { needsStaging, stageForRun } from "./stage.js";
 import { importInstructorSuite, InstructorSuiteError, packInstructorSuite, type PackedInstructorSuite } from "./instructor-tests.js";
@@ -49,8 +51,13 @@ export interface GradeOptions {
   instructorTests?: string;
   /** Type-check the implementation alongside grading (default true). */
   typecheck?: boolean;
-  /** Where lab code's console output goes (default stderr: stdout belongs to the report). */
+  /** Where the workers' own output goes (default stderr: stdout belongs to the report). */
   labOutput?: NodeJS.WritableStream;
+  /**
+   * Also print lab code's console lines to `labOutput` (they always go to the trace as the node's log).
+   * For a learner's own runs; batch grading never does, so no output of a submission reaches results.
+   */
+  echoConsole?: boolean;
   onProgress?(done: number, total: number): void;
 }
 
@@ -160,16 +167,22 @@ async function gradeFolder(
   const typeErrors = options.typecheck === false ? Promise.resolve([]) : typecheckImplementation(implDir);
 
   const total = plans.reduce((sum, plan) => sum + plan.seeds.length, 0);
-  const launch = await WorkerPool.start({
-    lab: suite.lab,
-    implDir,
-    implementationLabel: options.implementationLabel,
-    size: Math.max(1, Math.min(options.workers ?? availableParallelism(), total)),
-    deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
-    memoryMb: options.memoryMb ?? DEFAULT_MEMORY_MB,
-    labOutput: options.labOutput ?? process.stderr,
-    ...(packed !== undefined ? { instructorTests: packed } : {}),
-  });
+  const bundled = await bundle(suite, implDir);
+  const launch =
+    "loadError" in bundled
+      ? bundled
+      : await WorkerPool.start({
+          lab: suite.lab,
+          bundle: bundled.bundle,
+          entryLabel: bundled.entry,
+          implementationLabel: options.implementationLabel,
+          size: Math.max(1, Math.min(options.workers ?? availableParallelism(), total)),
+          deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
+          memoryMb: options.memoryMb ?? DEFAULT_MEMORY_MB,
+          labOutput: options.labOutput ?? process.stderr,
+          ...(options.echoConsole ? { echoConsole: true } : {}),
+          ...(packed !== undefined ? { instructorTests: packed } : {}),
+        });
   let loadError: string | undefined;
   if ("loadError" in launch) loadError = launch.loadError;
   else {
@@ -198,6 +211,17 @@ async function gradeFolder(
   if (errors.length > 0) result.typeErrors = errors.map(original);
   await saveProgress(result, options);
   return result;
+}
+
+/** The implementation as workers receive it, or why it cannot be loaded. */
+async function bundle(suite: LabSuite<never>, implDir: string): Promise<{ bundle: LabBundle; entry: string } | { loadError: string }> {
+  try {
+    const entry = checkFolder(suite as LabSuite<unknown>, implDir);
+    return { bundle: await bundleImplementation(implDir, relative(process.cwd(), resolve(implDir)) || "."), entry };
+  } catch (error) {
+    if (error instanceof LoadError) return { loadError: error.message };
+    throw error;
+  }
 }
 
 /**

@@ -10,34 +10,44 @@
  * pushes onto one array can abort the whole process, nodejs/node#47224) and `terminate()` did not stop
  * such a loop, while a process can always be killed and its out-of-memory abort stays its own.
  *
- * Batch grading (grader/instructor/) also turns on guard rails (see `sandboxWorkers`): Node's
- * permission model limits what a worker may read and write and refuses child processes. That is a
- * seat belt against accidents and casual snooping, not a security boundary: grade untrusted cohorts in
- * a container (Gradescope runs every submission in one).
+ * Lab code inside a worker runs confined (confinement.ts): the worker receives it as a bundle and never
+ * reads the implementation's folder. Batch grading (grader/instructor/) also starts workers under
+ * Node's permission model (see `sandboxWorkers`), a second wall: a worker may read only the grader and
+ * its packages, write nothing, and start no processes. A container (Gradescope runs every submission
+ * in one) still protects the host from what neither wall covers, such as exhausting the machine.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { LabBundle } from "./bundle.js";
 import type { PackedInstructorSuite } from "./instructor-tests.js";
 import type { SeedResult } from "./run-seed.js";
-import type { ExitMessage, InstructorTestsMessage, TaskMessage, WorkerInit, WorkerReply } from "./worker.js";
+import type { BundleMessage, ExitMessage, InstructorTestsMessage, TaskMessage, WorkerInit, WorkerReply } from "./worker.js";
 
 export interface PoolOptions {
   /** Folder name of the lab, e.g. "01-fallacies". */
   lab: string;
-  implDir: string;
+  /** The implementation, bundled (bundle.ts): workers never read its folder. */
+  bundle: LabBundle;
   /** How the implementation is named in messages, e.g. "labs/01-fallacies". */
   implementationLabel: string;
+  /** How its entry file is named in messages, e.g. "labs/01-fallacies/index.ts". */
+  entryLabel: string;
   /** Most workers at once. */
   size: number;
   /** Wall-clock time one seed (or loading the implementation) may take. */
   deadlineMs: number;
   /** Heap limit of each worker, in MB. */
   memoryMb: number;
-  /** Where lab code's console output goes: stdout is kept for the report (and `--json`). */
+  /**
+   * Where workers' own output goes (stdout is kept for the report and `--json`). Lab code's console
+   * goes to the trace; with `echoConsole` it is printed here too.
+   */
   labOutput: NodeJS.WritableStream;
+  /** Print lab code's console lines to `labOutput` as well (a learner's own run, never batch grading). */
+  echoConsole?: boolean;
   /** The lab's instructor-only tests, sent to each worker as it starts. */
   instructorTests?: PackedInstructorSuite;
 }
@@ -80,23 +90,16 @@ const RETIRE_GRACE_MS = 2000;
 const WORKER_FILE = fileURLToPath(new URL("./worker.ts", import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
 
-/** What a guarded worker may touch besides the grader itself (grader/, node_modules/, package.json). */
-export interface Sandbox {
-  /** Folders (or files) it may read: the submission's own folder. */
-  readable: string[];
-  /** The one folder it may write to. */
-  writable: string;
-}
-
-let sandbox: Sandbox | null = null;
+let sandboxed = false;
 
 /**
- * From now on, start workers under Node's permission model (reads limited to the grader and
- * `readable`, writes to `writable`, no child processes or worker threads), or stop doing so (null).
- * Process-wide, so a batch-grading child sets it once before calling gradeLab.
+ * From now on, start workers under Node's permission model as well (reads limited to the grader and
+ * its packages, no writes, no child processes or worker threads), or stop doing so. Lab code is
+ * confined either way; this is a second wall around the worker. Process-wide, so a batch-grading child
+ * sets it once before calling gradeLab.
  */
-export function sandboxWorkers(next: Sandbox | null): void {
-  sandbox = next;
+export function sandboxWorkers(on: boolean): void {
+  sandboxed = on;
 }
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -122,14 +125,13 @@ registerHooks({
 
 function workerFlags(memoryMb: number): string[] {
   const memory = `--max-old-space-size=${memoryMb}`;
-  if (sandbox === null) return ["--import", TSX_LOADER, memory];
-  const allowed = [join(REPO, "grader"), join(REPO, "node_modules"), join(REPO, "package.json"), ...sandbox.readable];
+  if (!sandboxed) return ["--import", TSX_LOADER, memory];
+  const allowed = [join(REPO, "grader"), join(REPO, "node_modules"), join(REPO, "package.json")];
   // Modules load from their real paths, so a symlinked node_modules (or grader) is allowed at both.
   const readable = [...new Set(allowed.flatMap((path) => [path, realpathSync(path)]))];
   return [
     "--permission",
     ...readable.map((path) => `--allow-fs-read=${path}`),
-    `--allow-fs-write=${sandbox.writable}`,
     "--experimental-transform-types",
     "--disable-warning=ExperimentalWarning",
     "--import",
@@ -205,12 +207,19 @@ export class WorkerPool {
 
   private spawn(): void {
     const { instructorTests } = this.options;
-    const init: WorkerInit = { lab: this.options.lab, implDir: this.options.implDir, ...(instructorTests ? { instructorTests: true } : {}) };
+    const init: WorkerInit = {
+      lab: this.options.lab,
+      entryLabel: this.options.entryLabel,
+      ...(instructorTests ? { instructorTests: true } : {}),
+      ...(this.options.echoConsole ? { echoConsole: true } : {}),
+    };
     // Flags are set here rather than inherited: the worker needs tsx's loader however the grader was
-    // started (tsx, vitest, plain node), and must not inherit flags such as --inspect.
+    // started (tsx, vitest, plain node), and must not inherit flags such as --inspect. The time zone
+    // and locale are fixed, so that Date's local-time methods answer the same on every machine.
     const child = fork(WORKER_FILE, [JSON.stringify(init)], {
       execArgv: workerFlags(this.options.memoryMb),
       stdio: ["ignore", "pipe", "pipe", "ipc"],
+      env: { ...process.env, TZ: "UTC", LC_ALL: "C.UTF-8", LANG: "C.UTF-8" },
     });
     const slot: Slot = {
       child,
@@ -224,6 +233,8 @@ export class WorkerPool {
       }, this.options.deadlineMs),
     };
     this.slots.add(slot);
+    const bundle: BundleMessage = { type: "bundle", bundle: this.options.bundle };
+    child.send(bundle);
     if (instructorTests) {
       const message: InstructorTestsMessage = { type: "instructor-tests", packed: instructorTests };
       child.send(message);

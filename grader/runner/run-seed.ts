@@ -8,6 +8,7 @@ import { describeFault, type FaultSchedule } from "../sim/faults.js";
 import { Simulation } from "../sim/simulation.js";
 import { serializeTrace, type TraceEvent } from "../sim/trace.js";
 import type { LabSuite, LabTest, TestContext } from "./suite.js";
+import type { Tripwire } from "./confined-impl.js";
 import { explainError } from "./explain-error.js";
 
 export interface SeedResult {
@@ -24,8 +25,12 @@ export interface SeedResult {
 export interface RunSeedOptions {
   /** Record and return the trace of the run (of the last simulation the test created). */
   trace?: boolean;
-  /** Folder of the implementation, so stack traces can point into the learner's own files. */
+  /** Folder of the implementation, so stack traces can point into the learner's own files (unconfined runs). */
   implDir?: string;
+  /** Where in the learner's files an error was thrown (confined runs, whose stacks only the grader can map). */
+  locate?: (error: unknown) => string | undefined;
+  /** Verdicts the grader raised into confined lab code: the seed fails with the first even if lab code caught it. */
+  tripwire?: Tripwire;
   /** Detector for promises created by lab code (the runner supplies one; see promise-watch.ts). */
   watchPromises?: (onPromise: () => void) => () => void;
   /** Most scenario re-runs spent shrinking a failing fault schedule. */
@@ -79,9 +84,12 @@ export function runSeed<Impl>(
   let result: SeedResult;
   try {
     test.run(impl, t);
+    // The test saw no failure, but lab code caught one the grader raised: it stands all the same.
+    const tripped = options.tripwire?.first;
+    if (tripped) throw placed(tripped.error, tripped.where);
     result = { seed, passed: true };
   } catch (error) {
-    const explained = explainError(error, options.implDir);
+    const explained = explainError(error, { ...(options.implDir ? { implDir: options.implDir } : {}), ...(options.locate ? { locate: options.locate } : {}) });
     result = { seed, passed: false, message: explained.message };
     if (explained.time !== undefined) result.time = explained.time;
     if (explained.node !== undefined) result.node = explained.node;
@@ -101,6 +109,13 @@ export function runSeed<Impl>(
     result.trace = serializeTrace(header, events);
   }
   return result;
+}
+
+/** A verdict raised on a node's behalf without a time gets the time and node, as a handler's would. */
+function placed(error: unknown, where: Where): unknown {
+  if (!(error instanceof SimulationError) || error.time !== undefined || where.time === undefined) return error;
+  const Kind = error.constructor as typeof SimulationError;
+  return new Kind(`${where.node ? `${where.node} at ` : ""}t=${where.time}ms: ${error.message}`, where, { cause: error.cause });
 }
 
 function attempt(fn: () => void): unknown {

@@ -1,14 +1,16 @@
 /**
- * A grading worker process (started by pool.ts): loads one lab's suite and one implementation, then
- * runs seeds of its tests one at a time as the pool asks. Lab code runs here rather than in the
- * grader's process so that a loop, a crash or a memory blow-up costs one seed, never the whole run.
+ * A grading worker process (started by pool.ts): loads one lab's suite, locks its realm down, and runs
+ * seeds of the suite's tests one at a time as the pool asks, against the implementation the pool sent
+ * as a bundle. Lab code runs here rather than in the grader's process so that a loop, a crash or a
+ * memory blow-up costs one seed, never the whole run; and it runs confined (confinement.ts), so it
+ * cannot reach this process, the suite, the checkers or the channel that reports results.
  */
-import { resolve } from "node:path";
 import { findLab } from "../suites/index.js";
-import { Random } from "../sim/random.js";
-import { enableFreshInstances } from "./fresh-instances.js";
+import type { LabBundle } from "./bundle.js";
+import { ConfinedLab, lockDownRealm } from "./confinement.js";
+import { confinedImplementation } from "./confined-impl.js";
 import { importInstructorSuite, type PackedInstructorSuite } from "./instructor-tests.js";
-import { loadImplementation } from "./load-implementation.js";
+import { checkExports, describeImportError } from "./load-implementation.js";
 import { watchPromises } from "./promise-watch.js";
 import { runSeed, type SeedResult } from "./run-seed.js";
 import type { LabSuite, LabTest } from "./suite.js";
@@ -17,12 +19,21 @@ import type { LabSuite, LabTest } from "./suite.js";
 export interface WorkerInit {
   /** Folder name of the lab, e.g. "01-fallacies". */
   lab: string;
-  implDir: string;
-  /** When set, the pool's first message is the lab's instructor-only tests (see instructor-tests.ts). */
+  /** How the implementation's entry file is named in messages, e.g. "labs/01-fallacies/index.ts". */
+  entryLabel: string;
+  /** When set, the pool's second message is the lab's instructor-only tests (see instructor-tests.ts). */
   instructorTests?: boolean;
+  /** Also print lab code's console lines on stderr (the learner's own terminal; never in batch grading). */
+  echoConsole?: boolean;
 }
 
-/** The instructor-only tests, packed: sent as the first message, never as a path the worker reads. */
+/** The implementation, bundled by the grader: always the pool's first message. */
+export interface BundleMessage {
+  type: "bundle";
+  bundle: LabBundle;
+}
+
+/** The instructor-only tests, packed: sent as a message, never as a path the worker reads. */
 export interface InstructorTestsMessage {
   type: "instructor-tests";
   packed: PackedInstructorSuite;
@@ -50,30 +61,42 @@ const send = process.send?.bind(process);
 if (send === undefined) throw new Error("worker.ts is a grading worker; the grader starts it through pool.ts");
 const reply = (message: WorkerReply) => send(message);
 const init = JSON.parse(process.argv[2] ?? "{}") as WorkerInit;
-const implDir = resolve(init.implDir);
-// Listening from the start, so the first message cannot arrive before anyone hears it.
-const instructorMessage = init.instructorTests
-  ? new Promise<InstructorTestsMessage>((resolve) => process.once("message", (message: InstructorTestsMessage) => resolve(message)))
-  : null;
+
+// Listening from the start, so no message can arrive before anyone hears it.
+const inbox: unknown[] = [];
+let wake: (() => void) | null = null;
+const onMessage = (message: unknown) => {
+  inbox.push(message);
+  wake?.();
+};
+process.on("message", onMessage);
+async function nextMessage<T>(): Promise<T> {
+  while (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+  wake = null;
+  return inbox.shift() as T;
+}
 
 const exit = process.exit.bind(process);
-refuseProcessExit();
 // If the grader goes away, so does its worker.
 process.on("disconnect", () => exit(0));
-// Lab code can leave work behind that fails after its seed has been reported (a captured real timer, a
-// stray promise). The seed's own result already stands; crashing here would instead fail whichever
-// unrelated seed this worker runs next, depending on timing.
+// Lab code can leave work behind that fails after its seed has been reported (a stray promise). The
+// seed's own result already stands; crashing here would instead fail whichever unrelated seed this
+// worker runs next, depending on timing.
 process.on("uncaughtException", () => {});
 process.on("unhandledRejection", () => {});
 
-// Each seed gets its own copy of the implementation's modules, so module-level state cannot leak
-// from one seed into the next (where Node cannot do that, seeds share one copy).
-const fresh = enableFreshInstances(implDir);
 const loaded = await load();
 if (loaded !== null) {
-  const tests = new Map([...loaded.suite.tests, ...loaded.instructorTests].map((test) => [test.id, test]));
+  const { suite, lab } = loaded;
+  const tests = new Map([...suite.tests, ...loaded.instructorTests].map((test) => [test.id, test]));
+  const echo = init.echoConsole ? (line: string) => void process.stderr.write(`${line}\n`) : undefined;
+  process.off("message", onMessage);
+  for (const early of inbox.splice(0)) void handle(early as TaskMessage | ExitMessage);
   // The pool sends a worker its next task only after the previous result, so tasks never overlap.
-  process.on("message", async (message: TaskMessage | ExitMessage) => {
+  process.on("message", (message: TaskMessage | ExitMessage) => void handle(message));
+  reply({ type: "ready" });
+
+  async function handle(message: TaskMessage | ExitMessage): Promise<void> {
     if ("type" in message) {
       // Output still queued for the pipe goes out before the process does.
       process.stdout.write("", () => process.stderr.write("", () => exit(0)));
@@ -85,65 +108,38 @@ if (loaded !== null) {
     if (test === undefined) {
       result = { seed: task.seed, passed: false, message: `the grader asked for an unknown test ${JSON.stringify(task.testId)}` };
     } else {
-      try {
-        const impl = fresh ? await loadFresh(loaded.suite, task) : loaded.impl;
-        result = runSeed(loaded.suite, test, impl, task.seed, { trace: task.trace, implDir, watchPromises });
-      } catch (error) {
-        result = { seed: task.seed, passed: false, message: `loading your modules failed: ${error instanceof Error ? error.message : String(error)}` };
-      }
+      const { impl, tripwire } = confinedImplementation(lab, { seed: task.seed, exports: suite.exports, ...(echo ? { echo } : {}) });
+      result = runSeed(suite, test, impl, task.seed, { trace: task.trace, watchPromises, locate: (error) => lab.locate(error), tripwire });
     }
     reply({ type: "result", taskId: task.taskId, result });
-  });
-  reply({ type: "ready" });
-}
-
-/**
- * Imports the seed's own copy of the implementation. Top-level code in its modules runs now, outside
- * any simulation, so Math.random is seeded by the seed for the duration (the same values whenever this
- * seed runs). Only Math.random: Node's own module loading may use timers and the clock meanwhile.
- */
-async function loadFresh(suite: LabSuite<unknown>, task: TaskMessage): Promise<unknown> {
-  const rng = new Random(task.seed, "module-load");
-  const realRandom = Math.random;
-  Math.random = () => rng.next();
-  try {
-    return await loadImplementation(suite, implDir, task.taskId);
-  } finally {
-    Math.random = realRandom;
   }
 }
 
-async function load(): Promise<{ suite: LabSuite<unknown>; instructorTests: LabTest<unknown>[]; impl: unknown } | null> {
+async function load(): Promise<{ suite: LabSuite<unknown>; instructorTests: LabTest<unknown>[]; lab: ConfinedLab } | null> {
   const entry = findLab(init.lab);
   if (entry?.load === undefined) throw new Error(`lab ${init.lab} has no suite to load`);
   const suite = (await entry.load()) as LabSuite<unknown>;
+  const { bundle } = await nextMessage<BundleMessage>();
   let instructorTests: LabTest<unknown>[] = [];
   try {
-    if (instructorMessage !== null) instructorTests = await importInstructorSuite((await instructorMessage).packed, suite);
+    if (init.instructorTests) instructorTests = await importInstructorSuite((await nextMessage<InstructorTestsMessage>()).packed, suite);
   } catch (error) {
     // The grader checked the file before starting workers, so this is the grader's fault, not the learner's.
     reply({ type: "load-error", message: `the grader could not load the instructor-only tests: ${(error as Error).message}` });
     return null;
   }
+  // Everything of the grader's is loaded: from here on the shared intrinsics are frozen.
+  lockDownRealm();
+  let lab: ConfinedLab;
   try {
-    const impl = await loadImplementation(suite, implDir);
-    return { suite, instructorTests, impl };
+    lab = new ConfinedLab(bundle);
+    // One instance now, as a load check: its top-level code runs, and the exports must be there.
+    const module = lab.instantiate({ now: () => 0, random: () => 0.5, redirected: () => {}, print: () => {}, refuse: (error) => { throw error; } });
+    checkExports(suite, module, init.entryLabel);
   } catch (error) {
-    // A LoadError already says what to fix; anything else is reported as it is, never as a crash.
-    reply({ type: "load-error", message: error instanceof Error ? error.message : String(error) });
+    const message = error instanceof Error && error.name === "LoadError" ? error.message : `could not load ${init.entryLabel}:\n${describeImportError(error)}\nFix this, then run the lab again.`;
+    reply({ type: "load-error", message });
     return null;
   }
-}
-
-/**
- * `process.exit` in lab code would end the worker mid-seed and the pool could only say "the worker
- * stopped". Throwing instead makes it an ordinary failure of that seed, pointing at the learner's line.
- */
-function refuseProcessExit(): void {
-  process.exit = ((code?: number | string | null) => {
-    throw new Error(
-      `lab code called process.exit(${code ?? ""}): a node must not stop the process. ` +
-        "Return from the handler instead; the test decides when the run ends.",
-    );
-  }) as typeof process.exit;
+  return { suite, instructorTests, lab };
 }

@@ -31,3 +31,6 @@ export class DeterminismError extends SimulationError {}
 
 /** The run used more simulated events than its budget: usually a livelock or a message storm. */
 export class EventBudgetExceeded extends SimulationError {}
+
+/** Lab code logged (ctx.log or console) more than a run allows: the output would drown the trace. */
+export class OutputFlood extends SimulationError {}

@@ -1,5 +1,6 @@
 /**
- * Determinism guards. While lab code can run, the globals that would let it escape the simulation
+ * Determinism guards, for lab code run unconfined (the repo's own tests, which import the reference and
+ * bug-zoo variants directly). While lab code can run, the globals that would let it escape the simulation
  * are replaced: `Math.random` and the wall clock are redirected to the run's seeded generator and
  * virtual clock; real timers are refused with an error that says what to use instead.
  *
@@ -27,8 +28,13 @@ const REFUSED_TIMERS: Record<string, string> = {
   queueMicrotask: "plain synchronous code, or ctx.setTimer(0, payload)",
 };
 
-/** Installs the guards and returns a function that restores the real globals. */
+/**
+ * Installs the guards and returns a function that restores the real globals. Where the realm's
+ * intrinsics are frozen, it does nothing: that is a grading worker, which runs lab code confined, with
+ * a Date, Math and timers of its own (see grader/runner/confinement.ts), so there is nothing to redirect.
+ */
 export function installGuards(env: GuardEnvironment): () => void {
+  if (Object.isFrozen(Math)) return () => {};
   const saved: Saved[] = [];
   const replace = (target: object, key: string, value: unknown) => {
     const had = Object.prototype.hasOwnProperty.call(target, key);

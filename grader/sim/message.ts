@@ -1,6 +1,8 @@
 /**
- * Messages are values: JSON-compatible, frozen once sent (so neither sender nor receiver can change
- * what travelled), and sized in bytes. One walk does all three: validate, freeze, and measure.
+ * Messages are values: JSON-compatible, copied when handed to the simulator (so neither sender nor
+ * receiver can change what travelled, and nothing of the sender's, such as a getter, a proxy or a
+ * prototype, reaches the receiver), frozen, and sized in bytes. One walk does all of it: validate,
+ * copy, freeze, and measure.
  */
 import type { Json } from "./api.js";
 
@@ -15,56 +17,74 @@ export class NotJsonError extends Error {
   }
 }
 
+/** A value as the simulator keeps it: a frozen plain copy, and its size in bytes. */
+export interface Sealed {
+  value: Json;
+  bytes: number;
+}
+
 const MAX_DEPTH = 64;
 
 /**
- * Validates `value` as JSON, deep-freezes it, and returns its size in bytes: the length of its JSON
- * text, counting each string character as one byte. `what` names the value in error messages.
+ * Validates `value` as JSON and returns a deeply frozen plain copy of it with its size in bytes: the
+ * length of its JSON text, counting each string character as one byte. Getters are read once, here;
+ * the copy holds only data. `what` names the value in error messages.
  */
-export function sealValue(value: unknown, what = "a message"): number {
-  return seal(value, what, "it", 0);
+export function sealValue(value: unknown, what = "a message"): Sealed {
+  // The count lives in this call's own object: a getter read during the copy may send a message of
+  // its own, and must not disturb this one's size.
+  const size = { bytes: 0 };
+  const copy = seal(value, what, "it", 0, size);
+  return { value: copy, bytes: size.bytes };
 }
 
-function seal(value: unknown, what: string, path: string, depth: number): number {
+function seal(value: unknown, what: string, path: string, depth: number, size: { bytes: number }): Json {
   switch (typeof value) {
     case "string":
-      return value.length + 2;
+      size.bytes += value.length + 2;
+      return value;
     case "number":
       if (!Number.isFinite(value)) throw new NotJsonError(what, path, String(value));
-      return numberLength(value);
+      size.bytes += numberLength(value);
+      return value;
     case "boolean":
-      return value ? 4 : 5;
+      size.bytes += value ? 4 : 5;
+      return value;
     case "undefined":
-      return 0;
+      return undefined as unknown as Json;
     case "object":
       break;
     default:
       throw new NotJsonError(what, path, `a ${typeof value}`);
   }
-  if (value === null) return 4;
+  if (value === null) {
+    size.bytes += 4;
+    return null;
+  }
   if (depth >= MAX_DEPTH) {
     throw new NotJsonError(what, path, `nested more than ${MAX_DEPTH} levels deep (does it contain a cycle?)`);
   }
   if (Array.isArray(value)) {
-    let bytes = 2 + Math.max(0, value.length - 1);
-    for (let i = 0; i < value.length; i++) bytes += seal(value[i], what, `${path}[${i}]`, depth + 1);
-    Object.freeze(value);
-    return bytes;
+    const length = value.length;
+    const out = new Array<Json>(length);
+    size.bytes += 2 + Math.max(0, length - 1);
+    for (let i = 0; i < length; i++) out[i] = seal(value[i], what, `${path}[${i}]`, depth + 1, size);
+    return Object.freeze(out);
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
     const name = (proto?.constructor?.name as string | undefined) ?? "an object with a custom prototype";
     throw new NotJsonError(what, path, `a ${name}`);
   }
-  let bytes = 2;
+  const out: Record<string, Json> = {};
+  size.bytes += 2;
   let first = true;
   for (const key in value) {
-    bytes += key.length + 3 + (first ? 0 : 1);
+    size.bytes += key.length + 3 + (first ? 0 : 1);
     first = false;
-    bytes += seal((value as Record<string, unknown>)[key], what, `${path}.${key}`, depth + 1);
+    out[key] = seal((value as Record<string, unknown>)[key], what, `${path}.${key}`, depth + 1, size);
   }
-  Object.freeze(value);
-  return bytes;
+  return Object.freeze(out);
 }
 
 function numberLength(n: number): number {

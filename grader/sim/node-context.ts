@@ -43,6 +43,14 @@ export class Context implements NodeContext {
   log(...parts: unknown[]): void {
     this.sim.log(this.slot, parts.map((p) => (typeof p === "string" ? p : safeStringify(p))).join(" "));
   }
+  /** @internal: lab code used Math.random or the wall clock, which were redirected (noted once per run). */
+  redirected(what: string): void {
+    this.sim.noteRedirect(this.slot.id, what);
+  }
+  /** @internal: the simulation's time and this node, for errors raised on its behalf. */
+  where(): { time: number; node: NodeId } {
+    return { time: this.sim.now, node: this.slot.id };
+  }
 }
 
 class Storage implements DurableStorage {
@@ -58,8 +66,7 @@ class Storage implements DurableStorage {
   }
   set(key: string, value: Json): void {
     this.sim.assertActive(this.ctx, this.slot, "storage.set");
-    sealValue(value, "a stored value");
-    this.slot.buffer.set(key, value);
+    this.slot.buffer.set(key, sealValue(value, "a stored value").value);
   }
   delete(key: string): void {
     this.sim.assertActive(this.ctx, this.slot, "storage.delete");

@@ -10,7 +10,7 @@
  * The simulator does no I/O: it only calls listeners, so it can run in a worker, a test or a browser.
  */
 import type { Json, NodeFactory, NodeHandlers, NodeId, TimerId } from "./api.js";
-import { DeterminismError, EventBudgetExceeded, HandlerError, SimulationError } from "./errors.js";
+import { DeterminismError, EventBudgetExceeded, HandlerError, OutputFlood, SimulationError } from "./errors.js";
 import { EventQueue } from "./event-queue.js";
 import { describeFault, type Fault, type FaultSchedule } from "./faults.js";
 import { installGuards } from "./guards.js";
@@ -22,6 +22,9 @@ import { NodeSlot, TOMBSTONE } from "./node-slot.js";
 import { ACTION, CALL, DELIVER, KIND_NAMES, Pending, TIMER } from "./pending.js";
 import { Random } from "./random.js";
 import type { TraceEvent } from "./trace.js";
+
+/** How much lab code may log in one run (see `log`). */
+export const LOG_LIMIT_BYTES = 8 * 1024 * 1024;
 
 export interface SimulationOptions {
   seed: number;
@@ -134,6 +137,7 @@ export class Simulation {
   private guarded = false;
   private asyncUse: string | null = null;
   private readonly redirectsNoted = new Set<string>();
+  private loggedBytes = 0;
   private readonly maxEvents: number;
   private readonly chooser: Chooser | undefined;
   private readonly watchPromises: SimulationOptions["watchPromises"];
@@ -467,7 +471,7 @@ export class Simulation {
     let message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     if (isFrozenMutationError(error)) {
       message +=
-        " (messages, timer payloads and stored values are frozen once handed to the simulator, so that what was sent can't change in flight: copy before changing, e.g. { ...msg } or [...list])";
+        " (the messages, timer payloads and stored values a node receives are frozen copies, so that what was sent can't change in flight: copy before changing, e.g. { ...msg } or [...list])";
     }
     return new HandlerError(`${slot.id} threw while handling ${what} at t=${this.now}ms: ${message}`, { time: this.now, node: slot.id }, {
       cause: error,
@@ -629,6 +633,13 @@ export class Simulation {
     if (this.emitting) this.emit({ t: this.now, type: "note", text });
   }
 
+  /** Notes in the trace, once per run and kind, that `who` used Math.random or the wall clock. */
+  noteRedirect(who: string, what: string): void {
+    if (this.redirectsNoted.has(what)) return;
+    this.redirectsNoted.add(what);
+    this.note(`${who} used ${what}; redirected to the simulation's seeded generator and virtual clock (use ctx.random() and ctx.now())`);
+  }
+
   /** Called by a promise watcher: lab code created a promise. */
   notePromise(): void {
     if (this.current !== null && this.asyncUse === null) this.asyncUse = "created a Promise (async code)";
@@ -637,12 +648,12 @@ export class Simulation {
   // ---------------------------------------------------------------- used by Context
 
   /** @internal */
-  transmit(from: NodeSlot, toId: NodeId, msg: Json): void {
+  transmit(from: NodeSlot, toId: NodeId, sent: Json): void {
     const to = this.byId.get(toId);
     if (to === undefined) {
       throw new Error(`send to unknown node ${JSON.stringify(toId)}; the nodes are ${this.nodeIds.join(", ")}`);
     }
-    const bytes = sealValue(msg);
+    const { value: msg, bytes } = sealValue(sent);
     const id = ++this.messageIds;
     const stats = this.stats;
     stats.sent++;
@@ -667,11 +678,11 @@ export class Simulation {
   }
 
   /** @internal */
-  setTimer(slot: NodeSlot, delayMs: number, payload: Json): TimerId {
+  setTimer(slot: NodeSlot, delayMs: number, given: Json): TimerId {
     if (!(delayMs >= 0) || !Number.isFinite(delayMs)) {
       throw new RangeError(`setTimer needs a finite delay of 0 ms or more, got ${delayMs}`);
     }
-    sealValue(payload, "a timer payload");
+    const payload = sealValue(given, "a timer payload").value;
     const id = ++this.timerIds;
     const e = new Pending(this.now + delayMs / (1 + slot.drift), ++this.seq, TIMER, slot, slot.incarnation, id, null, payload, null, "");
     slot.timers.set(id, e);
@@ -705,8 +716,16 @@ export class Simulation {
     if (this.emitting) this.emit({ t: this.now, type: "sync", node: slot.id, keys });
   }
 
-  /** @internal */
+  /** @internal: a log line of lab code (ctx.log, or console in confined code). Counted whether traced or not. */
   log(slot: NodeSlot, text: string): void {
+    this.loggedBytes += text.length + 1;
+    if (this.loggedBytes > LOG_LIMIT_BYTES) {
+      throw new OutputFlood(
+        `${slot.id} logged more than ${LOG_LIMIT_BYTES / 1024 / 1024} MB in one run (ctx.log and console together): ` +
+          "log less, for example not a line for every message of a storm",
+        { time: this.now, node: slot.id },
+      );
+    }
     if (this.emitting) this.emit({ t: this.now, type: "log", node: slot.id, text });
   }
 
@@ -780,12 +799,7 @@ export class Simulation {
     const restore = installGuards({
       random: () => (this.current ?? { rng: this.ownRng }).rng.next(),
       now: () => (this.current ? this.localTime(this.current) : this.now),
-      redirected: (what) => {
-        if (this.redirectsNoted.has(what)) return;
-        this.redirectsNoted.add(what);
-        const who = this.current?.id ?? "test code";
-        this.note(`${who} used ${what}; redirected to the simulation's seeded generator and virtual clock (use ctx.random() and ctx.now())`);
-      },
+      redirected: (what) => this.noteRedirect(this.current?.id ?? "test code", what),
       where: () => ({ time: this.now, ...(this.current ? { node: this.current.id } : {}) }),
     });
     const unwatch = this.watchPromises?.(() => this.notePromise());

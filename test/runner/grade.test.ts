@@ -25,13 +25,21 @@ describe("gradeLab", () => {
     ]);
   });
 
-  it("keeps all of the output lab code prints, even just before its worker is shut down", async () => {
+  it("echoes all of the console output lab code prints, even just before its worker is shut down", async () => {
+    let bytes = 0;
+    const labOutput = { write: (chunk: Buffer | string) => ((bytes += Buffer.byteLength(chunk)), true) } as unknown as NodeJS.WritableStream;
+    const result = await grade("prints-on-import", { only: ["lamport-rules"], seeds: 1, workers: 1, labOutput, echoConsole: true });
+    expect(result.tests[0]?.passed).toBe(true);
+    // The seed's test instance of the modules prints 300 KB and a newline at its top level.
+    expect(bytes).toBe(300 * 1024 + 1);
+  });
+
+  it("without echoConsole (batch grading), lab code's console output reaches no output at all", async () => {
     let bytes = 0;
     const labOutput = { write: (chunk: Buffer | string) => ((bytes += Buffer.byteLength(chunk)), true) } as unknown as NodeJS.WritableStream;
     const result = await grade("prints-on-import", { only: ["lamport-rules"], seeds: 1, workers: 1, labOutput });
     expect(result.tests[0]?.passed).toBe(true);
-    // One import when the worker starts, one for the seed's fresh copy: 300 KB and a newline each.
-    expect(bytes).toBe(2 * (300 * 1024 + 1));
+    expect(bytes).toBe(0);
   });
 
   it("reports the lowest failing seed, however the seeds were spread over workers", async () => {

