@@ -2,12 +2,17 @@
  * `npm run grade -- --lab <unit> <submission ...>`: grades a batch of submissions (folders, .zip or
  * .tar.gz) with fresh seeds, each in its own process, and writes gradebook.csv, results.jsonl and one
  * results/<id>.json per submission (and junit.xml with --format junit). Run it again with the same
- * --out to resume a batch that was stopped: finished submissions are not graded twice.
+ * --out to resume a batch that was stopped: submissions graded with the same options are not graded
+ * twice. Ctrl-C (SIGINT) or SIGTERM stops it cleanly: what was graded stays recorded, what was in
+ * flight is not recorded, so the rerun grades it.
  */
+import { constants } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { BatchError, batchInstructorTests, GRADEBOOK, gradeBatch, JOURNAL, writeDurably } from "../instructor/batch.js";
+import { BatchError, BatchInterrupted, batchInstructorTests, GRADEBOOK, gradeBatch, JOURNAL, writeDurably } from "../instructor/batch.js";
+import { LIMITS } from "../instructor/contents.js";
 import { junitXml } from "../instructor/junit.js";
+import { LOCK } from "../instructor/lock.js";
 import { selfTest } from "../instructor/self-test.js";
 import { instructorSuitePath } from "../runner/instructor-tests.js";
 import { REPO_ROOT } from "../runner/typecheck.js";
@@ -31,6 +36,15 @@ Options:
   --practice-only              leave out the instructor-only tests
   --instructor-tests <file>    instructor-only tests to add (default: solutions-private/<lab>/instructor-suite.ts
                                when it exists)
+
+Rerun the same command to resume a stopped batch: submissions already graded with the same options
+are skipped; those graded with other options, or recorded as grader-error, are graded again. Ctrl-C
+stops a batch without recording the submissions in flight. One batch at a time may use an output
+folder (it holds ${LOCK} while grading).
+
+A submission may hold only regular files and folders (no links, named pipes or devices), at most
+${LIMITS.maxEntries} of them and ${LIMITS.maxBytes / (1024 * 1024)} MB in all, and an archive's paths must stay inside it.
+Anything else is refused (status not-found, with the reason), never created, followed or unpacked.
 
 The lab's instructor-only tests are graded too when solutions-private/<lab>/instructor-suite.ts exists:
 they count toward the score, and the gradebook shows their points in its own column.
@@ -112,6 +126,16 @@ process.stdout.write(
 );
 const outDir = resolve(values.out ?? join("grades", entry.lab));
 const started = performance.now();
+// Ctrl-C or SIGTERM: stop grading, record nothing half-done, and say how to resume. A second one
+// stops at once.
+const stop = new AbortController();
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    if (stop.signal.aborted) process.exit(128 + constants.signals[signal]);
+    process.stderr.write(`\n${signal}: stopping; submissions in progress are not recorded (${signal === "SIGINT" ? "Ctrl-C again" : "a second signal"} stops at once).\n`);
+    stop.abort(signal);
+  });
+}
 let records;
 try {
   records = await gradeBatch({
@@ -125,12 +149,20 @@ try {
     ...(options.submissionDeadlineS !== undefined ? { submissionDeadlineMs: options.submissionDeadlineS * 1000 } : {}),
     ...(options.memoryMb !== undefined ? { memoryMb: options.memoryMb } : {}),
     ...(instructorTests !== undefined ? { instructorTests } : {}),
+    signal: stop.signal,
+    onNote(message) {
+      process.stdout.write(`note: ${message}\n`);
+    },
     onRecord(record, skipped) {
       const score = `${record.score}/${record.maxScore}`.padStart(7);
       process.stdout.write(`${skipped ? "skipped (already graded)" : `graded in ${(record.durationMs / 1000).toFixed(1)} s`.padEnd(24)} ${score}  ${record.status.padEnd(16)} ${record.id}\n`);
     },
   });
 } catch (error) {
+  if (error instanceof BatchInterrupted) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(128 + (constants.signals[error.reason as NodeJS.Signals] ?? 2));
+  }
   if (!(error instanceof BatchError)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exit(2);

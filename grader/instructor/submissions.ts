@@ -3,13 +3,17 @@
  * folder somewhere inside. Each is staged into a temporary folder laid out like the course
  * (`<stage>/labs/<lab>/`, with `<stage>/grader` pointing at the grader), so the learner's relative
  * imports resolve as they did at home, and the grading workers may read that folder and nothing else
- * of the learner's world.
+ * of the learner's world. Archives are unpacked, and folders checked, before anything reads a file of
+ * them: regular files and folders only, within limits (contents.ts).
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { stageLabFolder } from "../runner/stage.js";
-import { readZip } from "./zip.js";
+import { checkFolder, LIMITS, SubmissionError, type Limits } from "./contents.js";
+import { extractTarGz } from "./untar.js";
+import { extractZip } from "./unzip.js";
+
+export { SubmissionError } from "./contents.js";
 
 /** A submission's id: its file or folder name without the archive extension. */
 export function submissionId(path: string): string {
@@ -32,23 +36,29 @@ export interface Staged {
   escapingImports: string[];
 }
 
-/** Thrown when a submission cannot be staged: the batch records it and goes on. */
-export class SubmissionError extends Error {}
-
-/** Stages `submission` for `lab` into `root` (created; removed by the caller). */
-export function stageSubmission(submission: string, lab: string, root: string): Staged {
+/**
+ * Stages `submission` for `lab` into `root` (created; removed by the caller). A submission that
+ * cannot be graded (no lab folder, a damaged archive, a link, too large) throws a SubmissionError.
+ */
+export async function stageSubmission(submission: string, lab: string, root: string, limits: Limits = LIMITS): Promise<Staged> {
   const source = resolve(submission);
+  const subject = basename(source);
   if (!existsSync(source)) throw new SubmissionError(`${submission} does not exist`);
+  // The path the instructor named may be a link (their own); what it leads to must be a folder or a file.
+  const stats = statSync(source);
   mkdirSync(root, { recursive: true });
   let unpacked = source;
-  if (statSync(source).isFile()) {
+  if (stats.isFile()) {
     unpacked = join(root, "upload");
     mkdirSync(unpacked);
-    if (/\.zip$/i.test(source)) extractZip(source, unpacked);
-    else if (/\.(tar\.gz|tgz)$/i.test(source)) extractTar(source, unpacked);
-    else throw new SubmissionError(`${basename(source)} is neither a folder, a .zip nor a .tar.gz`);
+    if (/\.zip$/i.test(source)) await extractZip(source, unpacked, limits);
+    else if (/\.(tar\.gz|tgz)$/i.test(source)) await extractTarGz(source, unpacked, limits);
+    else throw new SubmissionError(`${subject} is neither a folder, a .zip nor a .tar.gz`);
+  } else if (!stats.isDirectory()) {
+    throw new SubmissionError(`${subject} is neither a folder nor a file (a named pipe or a device?): name the submission's folder or archive`);
   }
   const found = findLabFolder(unpacked, lab);
+  checkFolder(found, subject, unpacked, limits);
   const escapingImports = importsLeaving(found);
   const { implDir, scratch } = stageLabFolder(found, lab, root);
   if (unpacked !== source) rmSync(unpacked, { recursive: true, force: true });
@@ -105,32 +115,4 @@ function findLabFolder(top: string, lab: string): string {
       ? `no index.ts anywhere in the submission: it should hold the lab folder (labs/${lab}/ with its index.ts)`
       : `several folders with an index.ts (${shown.join(", ")}) and none is named ${lab}: which one is the lab?`,
   );
-}
-
-function extractZip(file: string, into: string): void {
-  let entries;
-  try {
-    entries = readZip(readFileSync(file));
-  } catch (error) {
-    throw new SubmissionError(`${basename(file)}: ${(error as Error).message}`);
-  }
-  for (const entry of entries) {
-    const target = resolve(into, entry.name);
-    if (!target.startsWith(into + sep)) throw new SubmissionError(`${basename(file)}: entry ${entry.name} points outside the archive`);
-    if (entry.name.endsWith("/")) mkdirSync(target, { recursive: true });
-    else {
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, entry.data);
-    }
-  }
-}
-
-function extractTar(file: string, into: string): void {
-  try {
-    // GNU and BSD tar both refuse absolute paths and ".." by default; links are left out when copying.
-    execFileSync("tar", ["-xzf", file, "-C", into, "--no-same-owner"], { stdio: ["ignore", "ignore", "pipe"] });
-  } catch (error) {
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new SubmissionError(`${basename(file)}: tar could not extract it${stderr ? `: ${stderr}` : ""}`);
-  }
 }

@@ -1,36 +1,24 @@
 /**
  * `npm run grade` end to end on a handful of Lab 1 submissions (the reference, a bug-zoo variant and
  * broken ones), on two tests and one seed each to stay fast: statuses, the gradebook, archives, the
- * permission model's seat belt, JUnit, and a batch killed halfway that resumes without grading
- * anything twice.
+ * permission model's seat belt, JUnit, hostile archives and folders refused without stopping the
+ * batch, and a batch killed halfway that resumes without grading anything twice.
  */
-import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { c as createTar } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readJournal, type SubmissionRecord } from "../../grader/instructor/batch.js";
-import { readZip, writeZip } from "../../grader/instructor/zip.js";
 import type { GradeResult } from "../../grader/runner/grade.js";
-import { REPO, runLab } from "../runner/run-lab.js";
+import { runLab } from "../runner/run-lab.js";
+import { filesOf, tarGz, zip } from "./archives.js";
 import { makeSubmissions } from "./make-submissions.js";
-
-const TSX_CLI = createRequire(import.meta.url).resolve("tsx/cli");
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href;
-const FAST = ["--lab", "1", "--seeds", "1", "--only", "channel-basic,lamport-rules", "--deadline", "3000", "--memory", "128"];
+import { FAST, grade, startGrade } from "./run-grade.js";
 
 let dir: string;
 let subs: string[];
-
-function grade(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) =>
-    execFile(process.execPath, [TSX_CLI, "grader/cli/grade.ts", ...args], { cwd: REPO, env: { ...process.env, npm_lifecycle_event: "" } }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    ),
-  );
-}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "batch-test-"));
@@ -141,34 +129,59 @@ describe("npm run grade", () => {
     }
   });
 
-  it("unpacks .zip and .tar.gz submissions", async () => {
+  it("unpacks .zip and .tar.gz submissions, and refuses hostile ones without stopping the batch", async () => {
     const reference = subs[0] as string;
-    const zip = join(dir, "zipped.zip");
-    const files = ["channel.ts", "clocks.ts", "causal.ts", "index.ts"].map((f) => ({ name: `zipped/labs/01-fallacies/${f}`, data: readFileSync(join(reference, "labs/01-fallacies", f)) }));
-    const { writeFileSync } = await import("node:fs");
-    writeFileSync(zip, writeZip(files));
-    expect(readZip(readFileSync(zip)).map((e) => e.name)).toEqual(files.map((f) => f.name));
-    const tar = join(dir, "tarred.tar.gz");
-    await new Promise((done) => execFile("tar", ["-czf", tar, "-C", reference, "labs"], done));
+    const lab = filesOf(join(reference, "labs/01-fallacies"), "labs/01-fallacies/");
+    const zipped = join(dir, "zipped.zip");
+    writeFileSync(zipped, zip(lab.map((e) => ({ name: `zipped/${e.path}`, data: e.data as Buffer }))));
+    const tarred = join(dir, "tarred.tar.gz");
+    await createTar({ gzip: true, file: tarred, cwd: reference }, ["labs"]);
+    // The cases that crashed, hung or swelled a batch before: a FIFO in a .tar.gz, a FIFO named *.ts and
+    // a link to /dev/zero in a folder, and a zip bomb (60 MB of zeros in a 60 KB zip).
+    const fifoTar = join(dir, "fifo-tar.tar.gz");
+    writeFileSync(fifoTar, tarGz([...lab, { path: "labs/01-fallacies/evil.ts", type: "FIFO" }]));
+    const fifoFolder = join(dir, "fifo-folder");
+    cpSync(reference, fifoFolder, { recursive: true });
+    execFileSync("mkfifo", [join(fifoFolder, "labs/01-fallacies/evil.ts")]);
+    const linkFolder = join(dir, "link-folder");
+    cpSync(reference, linkFolder, { recursive: true });
+    symlinkSync("/dev/zero", join(linkFolder, "labs/01-fallacies/zero.ts"));
+    const bomb = join(dir, "bomb.zip");
+    writeFileSync(bomb, zip([...lab.map((e) => ({ name: e.path, data: e.data as Buffer })), { name: "labs/01-fallacies/zeros.txt", data: Buffer.alloc(60 * 1024 * 1024) }]));
     const out = join(dir, "out-archives");
-    const run = await grade(...FAST, "--out", out, zip, tar);
+    const batch = [zipped, tarred, fifoTar, fifoFolder, linkFolder, bomb];
+    const run = await grade(...FAST, "--out", out, ...batch);
     expect(run.code, run.stderr).toBe(0);
     const records = readJournal(join(out, "results.jsonl"));
-    expect([...records.values()].map((r) => [r.id, r.status, r.score])).toEqual(
-      expect.arrayContaining([
-        ["zipped", "ok", 8],
-        ["tarred", "ok", 8],
-      ]),
-    );
+    expect(Object.fromEntries([...records.values()].map((r) => [r.id, [r.status, r.score, r.detail]]))).toEqual({
+      zipped: ["ok", 8, expect.any(String)],
+      tarred: ["ok", 8, expect.any(String)],
+      "fifo-tar": ["not-found", 0, "fifo-tar.tar.gz holds a named pipe (FIFO) at labs/01-fallacies/evil.ts; a submission may hold only regular files and folders: remove it and grade it again"],
+      "fifo-folder": ["not-found", 0, "fifo-folder holds a named pipe (FIFO) at labs/01-fallacies/evil.ts; a submission may hold only regular files and folders: remove it and grade it again"],
+      "link-folder": ["not-found", 0, "link-folder holds a symbolic link (labs/01-fallacies/zero.ts -> /dev/zero); a submission may hold only regular files and folders: put a copy of the file itself in its place (or remove it) and grade it again"],
+      bomb: ["not-found", 0, "bomb.zip unpacks to more than 50 MB, the limit for a submission; a lab folder is far smaller: leave out node_modules, build output and data files, then grade it again"],
+    });
+    // A rerun (it used to crash again on the FIFO) keeps every verdict.
+    const again = await grade(...FAST, "--out", out, ...batch);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout.match(/skipped \(already graded\)/g)).toHaveLength(batch.length);
+  });
+
+  it("refuses an --only that names no test, before grading anything", async () => {
+    const out = join(dir, "out-typo");
+    const run = await grade("--lab", "1", "--seeds", "1", "--only", "channel-basic,chanel-basic", "--out", out, subs[0] as string);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^Lab 1 has no test "chanel-basic", so nothing was graded\. --only takes these ids:\n {2}lamport-rules +Lamport clock: /);
+    expect(run.stderr).toMatch(/\n {2}channel-basic +a reliable network/);
+    expect(run.stderr).toMatch(/\(the last \d+ are instructor-only\)/);
+    expect(existsSync(join(out, "results.jsonl"))).toBe(false);
   });
 
   it("resumes a batch killed halfway without grading anything twice or losing a result", async () => {
     const out = join(dir, "out-resume");
     const journal = join(out, "results.jsonl");
     const batch = subs.filter((s) => !s.endsWith("broken-hangs")).slice(0, 5);
-    // The grader itself, not tsx's CLI (which would run it in a child that outlives a SIGKILL).
-    const args = ["--import", TSX_LOADER, "grader/cli/grade.ts", ...FAST, "--parallel", "1", "--out", out, ...batch];
-    const first = spawn(process.execPath, args, { cwd: REPO, stdio: "ignore" });
+    const { child: first } = startGrade(...FAST, "--parallel", "1", "--out", out, ...batch);
     // Kill it (SIGKILL: no chance to clean up) once two submissions are on disk.
     await new Promise<void>((done) => {
       const poll = setInterval(() => {
@@ -186,6 +199,8 @@ describe("npm run grade", () => {
 
     const second = await grade(...FAST, "--parallel", "1", "--out", out, ...batch);
     expect(second.code, second.stderr).toBe(0);
+    // The killed batch's lock is left behind, and taken over.
+    expect(second.stdout).toMatch(/^note: Took over .*grading\.lock: the batch that held it \(pid \d+, started .*\) is no longer running\.$/m);
     expect(second.stdout.match(/skipped \(already graded\)/g)).toHaveLength(before.size);
     const lines = readFileSync(journal, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as SubmissionRecord).id);
     expect(lines.sort()).toEqual(batch.map((s) => basename(s)).sort());
