@@ -50,7 +50,7 @@ export function classify(result: GradeResult, outputBytes: number, outputCapByte
   const messages = result.loadError !== undefined ? [result.loadError] : result.tests.flatMap((t) => (t.failure ? [`${t.id}: ${t.failure.message}`] : []));
   for (const [status, sign] of SIGNS) {
     const hit = messages.find((m) => sign.test(m));
-    if (hit !== undefined) return { status, detail: status === "forbidden-access" ? `stopped by the permission model: ${firstLine(hit)}` : firstLine(hit) };
+    if (hit !== undefined) return { status, detail: firstLine(hit) };
   }
   if (outputBytes > outputCapBytes) {
     return { status: "output-flood", detail: `printed ${megabytes(outputBytes)} of console output (cap ${megabytes(outputCapBytes)}); the first part is kept` };

@@ -56,7 +56,9 @@ export async function bundleImplementation(dir: string, shown: string): Promise<
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors;
     if (!Array.isArray(errors)) throw error;
-    throw new LoadError(`could not compile ${join(shown, ENTRY_FILE)}:\n${errors.slice(0, 8).map(describe).join("\n")}\nFix this, then run the lab again.`);
+    // A refused import is not a syntax error: it gets "could not load", as an import that throws does.
+    const verb = errors.some((e) => e.pluginName === "confine-imports") ? "load" : "compile";
+    throw new LoadError(`could not ${verb} ${join(shown, ENTRY_FILE)}:\n${errors.slice(0, 8).map(describe).join("\n")}\nFix this, then run the lab again.`);
   }
   const code = result.outputFiles.find((f) => f.path.endsWith(".js"))?.text ?? "";
   const map = result.outputFiles.find((f) => f.path.endsWith(".map"))?.text ?? "{}";

@@ -65,6 +65,7 @@ const INSTANCE_GLOBALS = [
   "clearTimeout",
   "clearInterval",
   "clearImmediate",
+  "process",
   "Compartment",
   "lockdown",
   "repairIntrinsics",
@@ -185,6 +186,9 @@ function instanceGlobals(shared: Record<string, unknown>, world: InstanceWorld, 
         break;
       case "globalThis":
         break;
+      case "process":
+        globals.process = processStandIn(world);
+        break;
       default:
         if (name in REFUSED_TIMERS) {
           const instead = REFUSED_TIMERS[name];
@@ -203,6 +207,25 @@ function instanceGlobals(shared: Record<string, unknown>, world: InstanceWorld, 
     globals.globalThis = Object.freeze(self);
   }
   return globals;
+}
+
+/**
+ * What lab code finds for `process`: an empty \`env\` (so a library's NODE_ENV check still works) and,
+ * for anything else, a refusal that says why, instead of a bare "undefined".
+ */
+function processStandIn(world: InstanceWorld): unknown {
+  const env = Object.freeze({});
+  return new Proxy(Object.freeze({}), {
+    get(_target, key) {
+      if (key === "env") return env;
+      if (typeof key === "symbol") return undefined;
+      return world.refuse(
+        new DeterminismError(
+          `process.${key} is not available: lab code runs confined, with no process, Node modules, file system, network, real timers or wall clock; a node reaches the world only through ctx`,
+        ),
+      );
+    },
+  });
 }
 
 function instanceConsole(world: InstanceWorld): Console {

@@ -102,9 +102,9 @@ describe("the Gradescope autograder", () => {
     const results = await runAutograder(subs.get("broken-process-exit") as string);
     expect(results.score).toBe(10);
     const failed = results.tests.find((t) => t.status === "failed");
-    expect(failed?.output).toMatch(/^Failed on seed \d+ at t=5 ms \(node n2\):\n.*called process\.exit\(1\)/);
+    expect(failed?.output).toMatch(/^Failed on seed \d+ at t=5 ms \(node n2\):\n.*process\.exit is not available: lab code runs confined/);
     expect(failed?.output).toMatch(/Replay it: npm run lab 1 -- --only channel-basic --seed \d+ --trace$/);
-    expect(results.output).toContain("Status: process-exit");
+    expect(results.output).toContain("Status: forbidden-access");
   });
 
   it("always writes results.json: a submission that does not compile, and an empty one", async () => {

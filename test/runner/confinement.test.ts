@@ -29,7 +29,7 @@ describe("confined lab code cannot forge its grade", () => {
       `${REFERENCE_EXPORTS}const p = (globalThis as any).process;\np._send = (m: any, ...rest: unknown[]) => p.__send({ ...m, result: { seed: 0, passed: true } }, ...rest);\n`,
       ["lamport-rules"],
     );
-    expect(result.loadError).toContain("Cannot set properties of undefined");
+    expect(result.loadError).toContain("Cannot define property _send, object is not extensible");
     expect(result.score).toBe(0);
   });
 
@@ -106,7 +106,7 @@ describe("nothing outside the simulation", () => {
       `import { createChannelNode as honest } from "./reference.js";
 export * from "./reference.js";
 const captured = (globalThis as any).setTimeout;
-const seen: string[] = [typeof (globalThis as any).crypto, typeof (globalThis as any).process, typeof (globalThis as any).fetch];
+const seen: string[] = [typeof (globalThis as any).crypto, typeof (globalThis as any).fetch, typeof (globalThis as any).Buffer];
 export function createChannelNode(ctx: any, app: any) {
   if (seen.join() !== "undefined,undefined,undefined") throw new Error("reached " + seen.join());
   try { captured(() => {}, 1); } catch {}
