@@ -9,7 +9,8 @@
  * remembers any verdict the grader raised into lab code, so catching one does not make it go away.
  */
 import type { DurableStorage, Json, NodeContext } from "../sim/api.js";
-import { SimulationError, type Where } from "../sim/errors.js";
+import { OutputFlood, SimulationError, type Where } from "../sim/errors.js";
+import { LOG_LIMIT_BYTES } from "../sim/simulation.js";
 import { Context } from "../sim/node-context.js";
 import { Random } from "../sim/random.js";
 import type { ConfinedLab, InstanceWorld } from "./confinement.js";
@@ -72,6 +73,7 @@ export function confinedImplementation(lab: ConfinedLab, options: SeedOptions): 
   const incarnations = new WeakMap<Context, Incarnation>();
   const outside = () => ({});
   let testInstance: Record<string, unknown> | null = null;
+  let logged = 0;
 
   const forTest = (): Record<string, unknown> => {
     if (testInstance !== null) return testInstance;
@@ -80,7 +82,14 @@ export function confinedImplementation(lab: ConfinedLab, options: SeedOptions): 
       now: () => 0,
       random: () => rng.next(),
       redirected: () => {},
-      print: (line) => options.echo?.(line),
+      print: (line) => {
+        // The test's own calls have no node to log for, but the same cap as a node's log applies.
+        logged += line.length + 1;
+        if (logged > LOG_LIMIT_BYTES) {
+          throw tripwire.caught(new OutputFlood(`lab code logged more than ${LOG_LIMIT_BYTES / 1024 / 1024} MB in one run (console, outside any node): log less`), outside);
+        }
+        options.echo?.(line);
+      },
       refuse: (error) => tripwire.call(outside, () => {
         throw error;
       }),
