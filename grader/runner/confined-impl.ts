@@ -149,15 +149,15 @@ class GuestContext implements NodeContext {
   readonly peers: readonly string[];
   readonly storage: GuestStorage;
   readonly #ctx: Context;
-  readonly #tripwire: Tripwire;
-  readonly #where: () => Where;
+  /** Hands an error grader code raised back to lab code, through the tripwire. */
+  readonly #raise: (error: unknown) => unknown;
   constructor(ctx: Context, tripwire: Tripwire) {
+    const where = () => ctx.where();
     this.#ctx = ctx;
-    this.#tripwire = tripwire;
-    this.#where = () => ctx.where();
+    this.#raise = (error) => tripwire.caught(error, where);
     this.id = ctx.id;
     this.peers = Object.freeze([...ctx.peers]);
-    this.storage = new GuestStorage(ctx, tripwire);
+    this.storage = new GuestStorage(ctx, this.#raise);
     Object.freeze(this);
   }
   now(): number {
@@ -167,21 +167,21 @@ class GuestContext implements NodeContext {
     try {
       this.#ctx.send(key(to), msg as Json);
     } catch (error) {
-      throw this.#tripwire.caught(error, this.#where);
+      throw this.#raise(error);
     }
   }
   setTimer(delayMs: unknown, payload?: unknown): number {
     try {
       return this.#ctx.setTimer(num(delayMs), payload as Json);
     } catch (error) {
-      throw this.#tripwire.caught(error, this.#where);
+      throw this.#raise(error);
     }
   }
   cancelTimer(timer: unknown): void {
     try {
       this.#ctx.cancelTimer(num(timer));
     } catch (error) {
-      throw this.#tripwire.caught(error, this.#where);
+      throw this.#raise(error);
     }
   }
   random(): number {
@@ -191,19 +191,18 @@ class GuestContext implements NodeContext {
     try {
       this.#ctx.log(...parts);
     } catch (error) {
-      throw this.#tripwire.caught(error, this.#where);
+      throw this.#raise(error);
     }
   }
 }
 
+/** The node's storage as lab code sees it (see GuestContext). */
 class GuestStorage implements DurableStorage {
   readonly #ctx: Context;
-  readonly #tripwire: Tripwire;
-  readonly #where: () => Where;
-  constructor(ctx: Context, tripwire: Tripwire) {
+  readonly #raise: (error: unknown) => unknown;
+  constructor(ctx: Context, raise: (error: unknown) => unknown) {
     this.#ctx = ctx;
-    this.#tripwire = tripwire;
-    this.#where = () => ctx.where();
+    this.#raise = raise;
     Object.freeze(this);
   }
   get(k: unknown): Json | undefined {
@@ -213,14 +212,14 @@ class GuestStorage implements DurableStorage {
     try {
       this.#ctx.storage.set(key(k), value as Json);
     } catch (error) {
-      throw this.#tripwire.caught(error, this.#where);
+      throw this.#raise(error);
     }
   }
   delete(k: unknown): void {
     try {
       this.#ctx.storage.delete(key(k));
     } catch (error) {
-      throw this.#tripwire.caught(error, this.#where);
+      throw this.#raise(error);
     }
   }
   keys(): string[] {
@@ -230,7 +229,7 @@ class GuestStorage implements DurableStorage {
     try {
       this.#ctx.storage.sync();
     } catch (error) {
-      throw this.#tripwire.caught(error, this.#where);
+      throw this.#raise(error);
     }
   }
 }
