@@ -12,9 +12,15 @@ export interface BugVariant {
   mistake: string;
   /** Test ids that must fail on this variant on the practice seeds (it may fail more). */
   expectedToFail: string[];
+  /**
+   * The substance of the message the first test in `expectedToFail` must give on its first failing
+   * practice seed: the real cause, in the lab's terms, so that a message cannot regress into blaming
+   * a symptom (e.g. /sends \d+ AppendEntries per second/).
+   */
+  says?: RegExp;
 }
 
 /** Returns a helper that describes variants living in `solutions-private/<lab>/bugs/<name>`. */
-export function bugsOf(lab: string): (name: string, mistake: string, expectedToFail: string[]) => BugVariant {
-  return (name, mistake, expectedToFail) => ({ name, dir: `solutions-private/${lab}/bugs/${name}`, mistake, expectedToFail });
+export function bugsOf(lab: string): (name: string, mistake: string, expectedToFail: string[], says?: RegExp) => BugVariant {
+  return (name, mistake, expectedToFail, says) => ({ name, dir: `solutions-private/${lab}/bugs/${name}`, mistake, expectedToFail, ...(says ? { says } : {}) });
 }

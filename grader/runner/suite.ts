@@ -28,7 +28,25 @@ export interface LabTest<Impl = unknown> {
   points: number;
   /** Seeds in a practice run (default 5). */
   seeds?: number;
+  /**
+   * Where the lab's handout states what this test enforces. Required for instructor-only tests (the
+   * schedule is hidden, never the rule): the repo's tests check that the handout has this section and
+   * that each phrase in `states` appears in it.
+   */
+  handout?: HandoutStatement;
   run(impl: Impl, t: TestContext): void;
+}
+
+/** A guarantee and its bounds as the handout (`labs/<lab>/README.md`) words them. */
+export interface HandoutStatement {
+  /** A heading of the handout, as written after its `#`s (e.g. "Part 5B: log replication (30 points)"). */
+  section: string;
+  /**
+   * Phrases the section must contain, one per guarantee or bound the test enforces: the deadline,
+   * the message or byte budget, the kinds of fault it uses (e.g. "within 30 s", "paused"). Matched
+   * case-insensitively, with runs of whitespace (and line breaks) counting as one space.
+   */
+  states: string[];
 }
 
 export interface TestContext {

@@ -4,6 +4,7 @@
  * without breaking the grader, every bug-zoo variant fails the tests that exist to catch it, and
  * the same seed gives a byte-identical trace.
  */
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { BugVariant } from "../../grader/runner/bug-zoo.js";
@@ -78,6 +79,20 @@ export function describeLabHonesty<Impl>(lab: LabUnderTest<Impl>): void {
         }
       });
 
+      it("each declares the handout section that states its guarantee and every bound it enforces", () => {
+        const sections = handoutSections(suite.lab);
+        for (const t of instructorTests) {
+          expect(t.handout, `${t.id} has no handout statement`).toBeDefined();
+          const { section, states } = t.handout as NonNullable<LabTest["handout"]>;
+          const text = sections.get(normalise(section));
+          expect(text, `${t.id}: labs/${suite.lab}/README.md has no heading "${section}"`).toBeDefined();
+          expect(states.length, `${t.id} states no guarantee`).toBeGreaterThan(0);
+          for (const phrase of states) {
+            expect(text, `${t.id}: section "${section}" never says "${phrase}"`).toContain(normalise(phrase));
+          }
+        }
+      });
+
       it("catch at least one bug-zoo variant", () => {
         const ids = new Set(instructorTests.map((t) => t.id));
         expect(lab.bugs.some((b) => b.expectedToFail.some((id) => ids.has(id)))).toBe(true);
@@ -102,13 +117,18 @@ export function describeLabHonesty<Impl>(lab: LabUnderTest<Impl>): void {
       for (const bug of lab.bugs) expect(bug.expectedToFail.length, bug.name).toBeGreaterThan(0);
     });
 
+    it("every variant says what its first caught test's message must name (the real cause)", () => {
+      for (const bug of lab.bugs) expect(bug.says, `${bug.name} has no 'says'`).toBeInstanceOf(RegExp);
+    });
+
     for (const bug of lab.bugs) {
       it(`${bug.name}: fails ${bug.expectedToFail.join(", ")}`, async () => {
         const variant = await loadVariant<Impl>(bug);
-        for (const id of bug.expectedToFail) {
+        for (const [index, id] of bug.expectedToFail.entries()) {
           const result = runTestInProcess(suite, test(id), variant, practiceSeeds(test(id)), { shrinkBudget: 10 });
           expect(result.passed, `${bug.name} should fail ${id}`).toBe(false);
           expect(result.failure?.message).toBeTruthy();
+          if (index === 0 && bug.says) expect(result.failure?.message, `${bug.name}'s message on ${id}`).toMatch(bug.says);
         }
       });
     }
@@ -129,4 +149,24 @@ export function describeLabHonesty<Impl>(lab: LabUnderTest<Impl>): void {
       }
     });
   });
+}
+
+/** Runs of whitespace count as one space, and case does not matter, when a handout is searched. */
+function normalise(text: string): string {
+  return text.replace(/\s+/g, " ").trim().toLowerCase();
+}
+
+/** The handout's sections by heading: each holds its text up to the next heading of its level or above. */
+export function handoutSections(lab: string): Map<string, string> {
+  const lines = readFileSync(resolve(ROOT, "labs", lab, "README.md"), "utf8").split("\n");
+  const headings = lines.flatMap((line, at) => {
+    const match = /^(#{1,6})\s+(.*)$/.exec(line);
+    return match ? [{ at, level: (match[1] ?? "").length, title: match[2] ?? "" }] : [];
+  });
+  const sections = new Map<string, string>();
+  for (const [i, h] of headings.entries()) {
+    const end = headings.slice(i + 1).find((next) => next.level <= h.level)?.at ?? lines.length;
+    sections.set(normalise(h.title), normalise(lines.slice(h.at + 1, end).join("\n")));
+  }
+  return sections;
 }
