@@ -1,13 +1,13 @@
 /**
  * `npm run bench`: how fast the simulator delivers small messages, with and without a trace
- * listener. Reports the median of several runs; absolute numbers on shared machines are noisy,
- * so compare ratios measured in the same run.
+ * listener; what confinement costs (confined.ts); how fast the history checkers are (checkers.ts).
+ * Reports the median of several runs; absolute numbers on shared machines are noisy, so compare
+ * ratios measured in the same run.
  */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { Simulation } from "../sim/simulation.js";
 import type { NodeContext } from "../sim/api.js";
-import { practiceSeeds, runTestInProcess } from "../runner/run-suite.js";
-import { LABS } from "../suites/index.js";
-import type { LabSuite } from "../runner/suite.js";
 import { benchCheckers } from "./checkers.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -63,32 +63,11 @@ const traced = measure("ring, constant latency, trace listener", () => ringRun({
 console.log(`ratios vs. baseline: uniform ${(uniform / base).toFixed(2)}, traced ${(traced / base).toFixed(2)}`);
 console.log(base >= 1_000_000 ? "target met: >= 1,000,000 deliveries/s" : "TARGET MISSED: < 1,000,000 deliveries/s");
 
-/** Each available lab's whole suite on its practice seeds, in this process, against the reference. */
-console.log(`\nSuite wall time (reference solution, practice seeds, one process), median of ${RUNS}`);
-for (const entry of LABS) {
-  if (!entry.load) continue;
-  const suite = (await entry.load()) as LabSuite<unknown>;
-  let reference: unknown;
-  try {
-    reference = await import(`../../solutions-private/${entry.lab}/index.ts`);
-  } catch {
-    console.log(`${entry.lab}: no reference solution in this copy of the course; skipped`);
-    continue;
-  }
-  const times: number[] = [];
-  let seeds = 0;
-  for (let run = 0; run < RUNS; run++) {
-    const started = performance.now();
-    seeds = 0;
-    for (const test of suite.tests) {
-      const result = runTestInProcess(suite, test, reference, practiceSeeds(test));
-      seeds += result.seeds.length;
-      if (!result.passed) throw new Error(`reference failed ${test.id}: ${result.failure?.message}`);
-    }
-    times.push(performance.now() - started);
-  }
-  console.log(`${entry.lab.padEnd(20)} ${suite.tests.length} tests, ${seeds} seeded runs: median ${Math.round(median(times))} ms`);
-}
+// Suite wall times directly and confined, and the ring confined: in a process of their own, since
+// confinement locks down the realm it runs in (confined.ts).
+console.log();
+const confined = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "confined.ts")], { stdio: "inherit", env: process.env });
+if (confined.status !== 0) process.exitCode = 1;
 
 console.log();
 await benchCheckers();

@@ -39,9 +39,12 @@ try {
   if (record === undefined) throw new Error("the batch grader returned no result");
   results = toGradescope(record, entry.unit);
 } catch (error) {
+  // The learner sees results.json: the grader's stack (which may name the hidden tests' file) goes to
+  // the autograder's log, which only staff see.
+  console.error(error instanceof Error ? error.stack : String(error));
   results = {
     score: 0,
-    output: `The autograder failed before it could grade this submission, so it scored 0. Please tell the course staff.\n${error instanceof Error ? error.stack : String(error)}`,
+    output: "The autograder failed before it could grade this submission, so it scored 0. Please tell the course staff (the autograder's log has the details).",
     tests: [],
   };
 } finally {

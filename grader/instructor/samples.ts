@@ -15,13 +15,15 @@ import { pathToFileURL } from "node:url";
 import type { BugVariant } from "../runner/bug-zoo.js";
 import type { LabSuite } from "../runner/suite.js";
 import { REPO_ROOT } from "../runner/typecheck.js";
+import { attacksFor, type Attack } from "./attacks.js";
 import type { Status } from "./status.js";
 
 /** What a sample's grading must show. */
 export type Expectation =
   | { kind: "reference" }
   | { kind: "bug"; mistake: string; mustFail: string[] }
-  | { kind: "broken"; status: Status };
+  | { kind: "broken"; status: Status }
+  | { kind: "attack"; attack: Attack };
 
 export interface Sample {
   /** Folder name, and so its submission id. */
@@ -61,16 +63,17 @@ export async function bugZoo(lab: string): Promise<BugVariant[]> {
   return ((await import(pathToFileURL(registry).href)) as { BUGS: BugVariant[] }).BUGS;
 }
 
-/** Writes every sample under `dir` (created) and returns them: the reference first, then the bugs, then the broken. */
+/** Writes every sample under `dir` (created) and returns them: the reference first, then the bugs, the broken, the attacks. */
 export async function writeSamples(suite: LabSuite<unknown>, dir: string): Promise<Sample[]> {
   const { lab } = suite;
   const samples: Sample[] = [];
+  const bugs = await bugZoo(lab);
   const write = (name: string, index: string | null, expectation: Expectation) => {
     samples.push({ name, path: writeSubmission(join(dir, name), lab, index), expect: expectation });
   };
 
   write("reference", null, { kind: "reference" });
-  for (const bug of await bugZoo(lab)) {
+  for (const bug of bugs) {
     write(`bug-${bug.name}`, bugIndex(bug), { kind: "bug", mistake: bug.mistake, mustFail: bug.expectedToFail });
   }
 
@@ -81,6 +84,7 @@ export async function writeSamples(suite: LabSuite<unknown>, dir: string): Promi
   for (const [name, { status, body, topLevel }] of Object.entries(MISBEHAVIOUR)) {
     write(`broken-${name}`, misbehaving(suite, body(lab), topLevel), { kind: "broken", status });
   }
+  for (const attack of attacksFor(suite, bugs)) write(`attack-${attack.name}`, attack.index, { kind: "attack", attack });
   return samples;
 }
 

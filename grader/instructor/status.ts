@@ -50,7 +50,8 @@ export function classify(result: GradeResult, outputBytes: number, outputCapByte
   const messages = result.loadError !== undefined ? [result.loadError] : result.tests.flatMap((t) => (t.failure ? [`${t.id}: ${t.failure.message}`] : []));
   for (const [status, sign] of SIGNS) {
     const hit = messages.find((m) => sign.test(m));
-    if (hit !== undefined) return { status, detail: firstLine(hit) };
+    // A load error's first line only names the file ("could not load …:"); the reason is the line that matched.
+    if (hit !== undefined) return { status, detail: firstLine(hit.split("\n").find((line) => sign.test(line)) ?? hit) };
   }
   if (outputBytes > outputCapBytes) {
     return { status: "output-flood", detail: `printed ${megabytes(outputBytes)} of console output (cap ${megabytes(outputCapBytes)}); the first part is kept` };

@@ -215,16 +215,23 @@ function instanceGlobals(shared: Record<string, unknown>, world: InstanceWorld, 
  */
 function processStandIn(world: InstanceWorld): unknown {
   const env = Object.freeze({});
+  const refuse = (key: string | symbol): never =>
+    world.refuse(
+      new DeterminismError(
+        `process.${String(key)} is not available: lab code runs confined, with no process, Node modules, file system, network, real timers or wall clock; a node reaches the world only through ctx`,
+      ),
+    );
   return new Proxy(Object.freeze({}), {
     get(_target, key) {
       if (key === "env") return env;
       if (typeof key === "symbol") return undefined;
-      return world.refuse(
-        new DeterminismError(
-          `process.${key} is not available: lab code runs confined, with no process, Node modules, file system, network, real timers or wall clock; a node reaches the world only through ctx`,
-        ),
-      );
+      return refuse(key);
     },
+    // Replacing a property (the forged-results attack wraps process._send) is refused the same way.
+    set: (_target, key) => refuse(key),
+    defineProperty: (_target, key) => refuse(key),
+    deleteProperty: (_target, key) => refuse(key),
+    setPrototypeOf: () => refuse("__proto__"),
   });
 }
 
