@@ -8,13 +8,14 @@ import { parseArgs } from "node:util";
 import { buildSite, SiteBuildError } from "../site/build.js";
 import { serveSite } from "../site/serve.js";
 import { REPO_ROOT } from "../runner/typecheck.js";
+import { serveUntilStopped } from "./serve-lifetime.js";
 
 const USAGE = `Usage: npm run site [-- options]
   Builds the course website (units, readings, lab handouts, progress page, trace viewer).
 
 Options:
   --out <dir>     where to build it (default: site-dist/)
-  --serve         serve it on 127.0.0.1 and print the address (Ctrl-C to stop)
+  --serve         serve it on 127.0.0.1 and print the address (until Ctrl-C, SIGTERM or SIGHUP)
   --port <N>      port for --serve (default 4321; any free port if that one is taken)
   --help          show this help
 `;
@@ -53,4 +54,5 @@ try {
 if (values.serve) {
   const server = await serveSite({ out, root: REPO_ROOT, port });
   process.stdout.write(`Serving the course at ${server.url} (progress: ${server.url}progress.html, traces: ${server.url}viewer/). Ctrl-C to stop.\n`);
+  serveUntilStopped(server, "site");
 }

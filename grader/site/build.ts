@@ -6,6 +6,7 @@
  * The build refuses to produce a site with a broken internal link (checked on the generated HTML,
  * anchors included) or a unit page without its required sections.
  */
+import { buildSync } from "esbuild";
 import MarkdownIt from "markdown-it";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, posix, resolve } from "node:path";
@@ -100,7 +101,7 @@ export function buildSite(options: BuildOptions): BuildResult {
   }
   write("progress.html", progressPage(root, nav));
   copyTree(join(HERE, "assets"), join(out, "assets"), written, "assets");
-  copyTree(join(HERE, "viewer"), join(out, "viewer"), written, "viewer");
+  writeViewerFiles(join(out, "viewer"), written);
   write("viewer/index.html", viewerPage(nav));
 
   const linkProblems = checkLinks(out, written);
@@ -117,7 +118,7 @@ export function buildViewer(out: string): string {
   rmSync(folder, { recursive: true, force: true });
   const written: string[] = [];
   copyTree(join(HERE, "assets"), join(folder, "assets"), written, "assets");
-  copyTree(join(HERE, "viewer"), join(folder, "viewer"), written, "viewer");
+  writeViewerFiles(join(folder, "viewer"), written);
   const html = viewerPage([{ group: "Tools", title: "Trace viewer", output: "viewer/index.html" }]).replace(/<a class="brand" href="[^"]*">/, '<a class="brand" href="./">');
   writeFileSync(join(folder, "viewer", "index.html"), html);
   return folder;
@@ -270,9 +271,35 @@ ${extraHead}</head>
 }
 
 /**
+ * The viewer's script and stylesheet: its TypeScript modules (grader/site/viewer/*.ts, entry
+ * app.ts) bundled by esbuild into one browser module, viewer/app.js, the only script the viewer
+ * page loads. Built at site-build time, so the repository holds no generated JavaScript.
+ */
+function writeViewerFiles(to: string, written: string[]): void {
+  mkdirSync(to, { recursive: true });
+  const result = buildSync({
+    entryPoints: [join(HERE, "viewer", "app.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    write: false,
+    outfile: join(to, "app.js"),
+    logLevel: "silent",
+    legalComments: "none",
+    // Paths in the bundle's comments are relative to the repository, whatever the working directory.
+    absWorkingDir: resolve(HERE, "..", ".."),
+  });
+  for (const file of result.outputFiles) writeFileSync(file.path, file.contents);
+  written.push("viewer/app.js");
+  copyFileSync(join(HERE, "viewer", "viewer.css"), join(to, "viewer.css"));
+  written.push("viewer/viewer.css");
+}
+
+/**
  * The viewer page's Content-Security-Policy: scripts only from the site's own files (no inline
  * script, no event-handler attributes, no eval), styles only from its stylesheets, and fetches only
- * from the server that served it. The viewer inserts every trace field as text (app.js builds its DOM
+ * from the server that served it. The viewer inserts every trace field as text (viewer/dom.ts builds its DOM
  * with createElement and text nodes); this is the second wall, so that if markup from a trace ever
  * did reach the DOM, a script planted in it still would not run.
  */

@@ -15,14 +15,14 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSite, buildViewer } from "../../grader/site/build.js";
 import { serveSite, type RunningServer } from "../../grader/site/serve.js";
-// @ts-ignore: a plain ES module shared with the browser (no type declarations).
 import { syntheticTrace } from "../../grader/site/viewer/model.js";
 import { REPO, runLab } from "../runner/run-lab.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = "/tmp/ds-course-site-shots";
-const UNIT1_TRACE = "01-fallacies/channel-sender-restart-seed1.json";
-const RAFT_TRACE = "05-raft/figure8-scripted-seed1.json";
+/** Where `npm run lab --trace` wrote each trace, under traces/ (read from its output: the folder names the implementation). */
+let UNIT1_TRACE: string;
+let RAFT_TRACE: string;
 /** A trace with markup in every string field: each payload sets window.__pwned or opens a dialog if it is ever parsed as HTML. */
 const MARKUP_TRACE = join(REPO, "test/fixtures/traces/markup-everywhere.json");
 const PLANTED = `<img src=x onerror="window.__pwned=90">`;
@@ -43,14 +43,20 @@ beforeAll(async () => {
     runLab("1", "--impl", "solutions-private/01-fallacies/bugs/channel-incarnation-not-persisted", "--only", "channel-sender-restart", "--seed", "1", "--trace"),
     runLab("5", "--impl", "solutions-private/05-raft/bugs/commit-previous-term", "--only", "figure8-scripted", "--seed", "1", "--trace"),
   ]);
-  expect(unit1.stdout).toContain(`trace: traces/${UNIT1_TRACE}`);
+  const written = (stdout: string, name: string): string => {
+    const match = new RegExp(`trace: traces/(\\S*${name})`).exec(stdout);
+    expect(match, stdout).not.toBeNull();
+    return (match as RegExpExecArray)[1] as string;
+  };
+  UNIT1_TRACE = written(unit1.stdout, "channel-sender-restart-seed1\\.json");
+  RAFT_TRACE = written(raft.stdout, "figure8-scripted-seed1\\.json");
+  expect(UNIT1_TRACE).toMatch(/^01-fallacies\//);
   expect(unit1.stdout).toContain(`diagram: npm run trace -- traces/${UNIT1_TRACE}`);
-  expect(raft.stdout).toContain(`trace: traces/${RAFT_TRACE}`);
 
   const out = join(temp, "site");
   buildSite({ root: REPO, out });
   const big = syntheticTrace(100_000, 5);
-  big.failure = { ...big.failure, ops: [big.events.find((e: { type: string }) => e.type === "op").op.index] };
+  big.failure = { ...big.failure, ops: [big.events.find((e) => e.type === "op")?.op.index] };
   writeFileSync(join(temp, "big.json"), JSON.stringify(big));
   writeFileSync(join(temp, "not-a-trace.json"), JSON.stringify({ format: PLANTED, events: [] }));
   server = await serveSite({

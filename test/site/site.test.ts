@@ -3,7 +3,8 @@
  * browser (test/site/browser.test.ts covers what renders).
  */
 import { execFile, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -12,8 +13,7 @@ import { buildSite, buildViewer, progressPage, SiteBuildError, VIEWER_CSP } from
 import { serveSite } from "../../grader/site/serve.js";
 import { formatReport } from "../../grader/runner/report.js";
 import type { GradeResult } from "../../grader/runner/grade.js";
-// @ts-ignore: a plain ES module shared with the browser (no type declarations).
-import { annotationAt, buildModel, failureTimeOf, parseTraceText, syntheticTrace } from "../../grader/site/viewer/model.js";
+import { annotationAt, buildModel, failureTimeOf, type LooseTrace, parseTraceText, syntheticTrace } from "../../grader/site/viewer/model.js";
 import { REPO, runLab, runLabWith } from "../runner/run-lab.js";
 
 const temp = mkdtempSync(join(tmpdir(), "ds-course-site-"));
@@ -125,8 +125,10 @@ describe("the progress page", () => {
 describe("the viewer's model", () => {
   // Seed 2, not the browser test's seed 1: the two files run in parallel and each writes its trace.
   it("turns a real Unit 1 failure into lanes, arrows, a crash band and the failure", async () => {
-    await runLab("1", "--impl", "solutions-private/01-fallacies/bugs/channel-incarnation-not-persisted", "--only", "channel-sender-restart", "--seed", "2", "--trace");
-    const trace = parseTraceText(readFileSync(join(REPO, "traces/01-fallacies/channel-sender-restart-seed2.json"), "utf8"));
+    const run = await runLab("1", "--impl", "solutions-private/01-fallacies/bugs/channel-incarnation-not-persisted", "--only", "channel-sender-restart", "--seed", "2", "--trace");
+    const written = /trace: (traces\/01-fallacies\/\S*channel-sender-restart-seed2\.json)/.exec(run.stdout);
+    expect(written, run.stdout).not.toBeNull();
+    const trace = parseTraceText(readFileSync(join(REPO, (written as RegExpExecArray)[1] as string), "utf8"));
     const model = buildModel(trace);
     expect(model.nodes).toEqual(["n1", "n2"]);
     const sends = trace.events.filter((e: { type: string }) => e.type === "send").length;
@@ -156,17 +158,28 @@ describe("the viewer's model", () => {
     trace.failure.message = "Not linearizable: process c1's write (history entries 3..7) cannot be ordered";
     const model = buildModel(trace);
     expect(model.history.ops.length).toBeGreaterThan(10);
-    expect(model.history.ops.filter((o: { reported: boolean }) => o.reported).map((o: { invokeIndex: number }) => o.invokeIndex)).toEqual([3]);
+    expect(model.history.ops.filter((o: { reported: boolean }) => o.reported).map((o) => o.invokeIndex)).toEqual([3]);
   });
 });
 
-describe("the viewer's JavaScript", () => {
-  // Plain ES modules (no build step), checked with the DOM types the repo's own tsconfig leaves out.
-  it("type-checks in strict mode with the DOM library", async () => {
+describe("the viewer's TypeScript", () => {
+  // The viewer runs in the browser: its own tsconfig adds the DOM library the repo's config leaves out.
+  it("type-checks in strict mode with the DOM library, and npm run typecheck includes it", async () => {
     const tsc = join(REPO, "node_modules", ".bin", "tsc");
-    const args = ["--ignoreConfig", "--noEmit", "--allowJs", "--checkJs", "--strict", "--lib", "es2023,dom,dom.iterable", "--target", "es2023", "--module", "nodenext", "--moduleResolution", "nodenext", "--types", "node", "grader/site/viewer/model.js", "grader/site/viewer/app.js"];
-    const output = await new Promise<string>((done) => execFile(tsc, args, { cwd: REPO }, (_error, stdout, stderr) => done(stdout + stderr)));
+    const output = await new Promise<string>((done) => execFile(tsc, ["--noEmit", "-p", "grader/site/viewer/tsconfig.json"], { cwd: REPO }, (_error, stdout, stderr) => done(stdout + stderr)));
     expect(output.trim()).toBe("");
+    const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts.typecheck).toContain("-p grader/site/viewer/tsconfig.json");
+  });
+
+  it("is bundled into the one script the viewer page loads, with no generated JavaScript in the repository", () => {
+    const viewer = join(REPO, "grader/site/viewer");
+    expect(readdirSync(viewer).filter((f) => f.endsWith(".js"))).toEqual([]);
+    const out = buildViewer(join(temp, "viewer-bundle"));
+    expect(readdirSync(join(out, "viewer")).sort()).toEqual(["app.js", "index.html", "viewer.css"]);
+    const bundle = readFileSync(join(out, "viewer", "app.js"), "utf8");
+    expect(bundle).not.toMatch(/^\s*import\s/m); // one file: nothing left to fetch
+    expect(bundle).toContain("__traceViewer");
   });
 });
 
@@ -199,7 +212,7 @@ describe("from a failing npm run lab to the diagram", () => {
         });
         child.on("exit", (code) => fail(new Error(`npm run trace exited (${code}) without printing an address: ${out}`)));
       });
-      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/viewer\/\?trace=%2Ftraces%2F01-fallacies%2Fchannel-sender-restart-seed2\.json$/);
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/viewer\/\?trace=%2Ftraces%2F01-fallacies%2F([\w.-]+%2F)?channel-sender-restart-seed2\.json$/);
       expect(await (await fetch(url)).text()).toContain('<div id="viewer-root"');
       const trace = decodeURIComponent(new URL(url).searchParams.get("trace") as string);
       expect(await (await fetch(new URL(trace, url))).json()).toMatchObject({ test: "channel-sender-restart", failure: { time: 669, node: "n2" } });
@@ -211,11 +224,14 @@ describe("from a failing npm run lab to the diagram", () => {
 
 describe("markup in a trace is data, never HTML", () => {
   const FIXTURE = join(REPO, "test/fixtures/traces/markup-everywhere.json");
-  const fixture = () => parseTraceText(readFileSync(FIXTURE, "utf8"));
+  // The fixture's header fields are known here (the viewer itself trusts none of them).
+  const fixture = () => parseTraceText(readFileSync(FIXTURE, "utf8")) as LooseTrace & { nodes: string[]; faults: { description?: string }[]; choices: unknown[] };
   const markup = (value: unknown) => typeof value === "string" && /<(img|\/script|svg|iframe)\b/.test(value);
 
   it("the viewer's code has no HTML sink: it builds its DOM from elements and text nodes only", () => {
-    for (const file of ["grader/site/viewer/app.js", "grader/site/viewer/model.js"]) {
+    const sources = readdirSync(join(REPO, "grader/site/viewer")).filter((f) => f.endsWith(".ts"));
+    expect(sources.length).toBeGreaterThan(8);
+    for (const file of sources.map((f) => `grader/site/viewer/${f}`)) {
       const code = readFileSync(join(REPO, file), "utf8");
       for (const sink of [/\binnerHTML\b/, /\bouterHTML\b/, /\binsertAdjacentHTML\b/, /\bdocument\.write/, /\bcreateContextualFragment\b/, /\bDOMParser\b/, /\bsrcdoc\b/, /\bsetHTML/, /\bparseHTML/, /\beval\s*\(/, /\bnew Function\b/, /\bsetAttribute\(\s*["'](on|style|href|src)/i]) {
         expect(sink.test(code), `${file} uses ${sink}`).toBe(false);
@@ -276,6 +292,65 @@ describe("markup in a trace is data, never HTML", () => {
       expect(planted.status).toBe(404);
       expect(await planted.text()).not.toContain("<script>");
       expect(await (await fetch(new URL("/traces/index.json", server.url))).json()).toEqual(["t.json"]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("the server answers a folder, a dangling symlink or a vanished file in traces/ with a 404, and keeps serving", async () => {
+    const root = join(temp, "serve-odd");
+    mkdirSync(join(root, "traces", "lab", "run.json"), { recursive: true }); // a folder named like a trace
+    writeFileSync(join(root, "traces", "lab", "t.json"), readFileSync(FIXTURE));
+    symlinkSync(join(root, "traces", "nowhere.json"), join(root, "traces", "dangling.json"));
+    symlinkSync(join(root, "traces"), join(root, "traces", "lab", "loop")); // a symlink loop
+    const gone = join(root, "gone.json");
+    writeFileSync(gone, "{}");
+    const out = buildViewer(join(temp, "serve-odd-out"));
+    const server = await serveSite({ out, root, extra: new Map([["/trace-file/gone.json", gone]]) });
+    rmSync(gone);
+    try {
+      for (const [path, message] of [
+        ["/traces/lab/run.json", /^not found: \/traces\/lab\/run\.json \(a folder, not a file\)$/],
+        ["/traces/dangling.json", /^not found: \/traces\/dangling\.json$/],
+        ["/trace-file/gone.json", /^not found: \/trace-file\/gone\.json \(the trace file .* is gone or is not a file\)$/],
+        ["/viewer/nothing.js", /^not found/],
+      ] as const) {
+        const response = await fetch(new URL(path, server.url));
+        expect(response.status, path).toBe(404);
+        expect(await response.text(), path).toMatch(message);
+      }
+      // The list skips what is not a trace file, and the server is still up.
+      expect(await (await fetch(new URL("/traces/index.json", server.url))).json()).toEqual(["lab/t.json"]);
+      expect((await fetch(new URL("/traces/lab/t.json", server.url))).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("the server refuses requests for any host but localhost (DNS rebinding)", async () => {
+    const out = buildViewer(join(temp, "serve-host-out"));
+    const server = await serveSite({ out, root: join(temp, "serve-root") });
+    const get = (host: string | undefined) =>
+      new Promise<{ status: number; body: string }>((done, fail) => {
+        const headers: Record<string, string> = host === undefined ? {} : { host };
+        const request = httpRequest({ host: "127.0.0.1", port: server.port, path: "/viewer/", headers, setHost: host !== undefined }, (response) => {
+          let body = "";
+          response.on("data", (c: Buffer) => (body += c.toString()));
+          response.on("end", () => done({ status: response.statusCode ?? 0, body }));
+        });
+        request.on("error", fail);
+        request.end();
+      });
+    try {
+      for (const host of ["localhost", `localhost:${server.port}`, `127.0.0.1:${server.port}`, "127.0.0.1", `[::1]:${server.port}`, "LOCALHOST:80"]) {
+        expect((await get(host)).status, host).toBe(200);
+      }
+      for (const host of ["evil.example", `evil.example:${server.port}`, "localhost.evil.example", "127.0.0.1.nip.io", `127.0.0.2:${server.port}`, "localhost:99999"]) {
+        const response = await get(host);
+        expect(response.status, String(host)).toBe(403);
+        expect(response.body).toMatch(/^refused: this server answers only requests for localhost, 127\.0\.0\.1 or \[::1\]/);
+      }
+      expect((await get(undefined)).status).toBe(400); // no Host at all: Node's HTTP server refuses it first
     } finally {
       await server.close();
     }

@@ -25,32 +25,68 @@ export interface ParsedHistory {
   ops: RecordedOp[];
 }
 
-/** Input that could not be read; `line` is 1-based. */
+/** Input that could not be read; `line` is 1-based (0: the input as a whole). */
 export class HistoryParseError extends Error {
   constructor(
     readonly line: number,
     readonly reason: string,
     readonly text: string,
   ) {
-    super(`line ${line}: ${reason}${text ? `: ${text.length > 120 ? `${text.slice(0, 120)}...` : text}` : ""}`);
+    super(`${line > 0 ? `line ${line}: ` : ""}${printable(reason)}${text ? `: ${printable(text.length > 120 ? `${text.slice(0, 120)}...` : text)}` : ""}`);
   }
+}
+
+/** The excerpt with control characters escaped, so an error message never writes raw bytes to a terminal. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\ufffd]/g, (c) => (c === "\ufffd" ? "?" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`));
+}
+
+/**
+ * Whether `text` is binary data rather than a history (a NUL, bytes that were not UTF-8, or many
+ * control characters near the start).
+ */
+export function looksBinary(text: string): boolean {
+  const head = text.slice(0, 8192);
+  let control = 0;
+  for (let i = 0; i < head.length; i++) {
+    const c = head.charCodeAt(i);
+    if (c === 0 || c === 0xfffd) return true;
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 127) control++;
+  }
+  return control > 8 && control * 100 > head.length;
+}
+
+/** What the caller knows about the format (e.g. from the file name); content decides otherwise. */
+export type FormatHint = "json" | "edn" | undefined;
+
+/** The hint a file name gives: `.json`, `.jsonl`, `.ndjson` are JSON, `.edn` is EDN; others say nothing. */
+export function formatHintFromName(name: string): FormatHint {
+  if (/\.(json|jsonl|ndjson)$/i.test(name)) return "json";
+  if (/\.edn$/i.test(name)) return "edn";
+  return undefined;
 }
 
 const TYPES = new Set<string>(["invoke", "ok", "fail", "info"]);
 const JEPSEN_LINE = /jepsen\.util\s+-\s+(\S+)\s+:?(\w+)\s+:?([\w-]+)\s*(.*)$/;
 
-/** Guesses the format of `text` and reads it. Throws `HistoryParseError` naming the bad line. */
-export function parseHistory(text: string): ParsedHistory {
+/**
+ * Guesses the format of `text` (with `hint`, e.g. from the file name) and reads it. Throws
+ * `HistoryParseError` naming the bad line.
+ */
+export function parseHistory(text: string, hint?: FormatHint): ParsedHistory {
+  if (looksBinary(text)) throw new HistoryParseError(0, "this is binary data, not a history (expected JSON, EDN or Jepsen log lines)", "");
   const trimmed = text.trimStart();
   if (trimmed === "") return { format: "json", ops: [] };
   if (/^\S*\s*INFO\s|jepsen\.util\s+-/.test(trimmed.slice(0, 2000))) return { format: "jepsen-log", ops: parseJepsenLog(text) };
   if (trimmed.startsWith("[") || trimmed.startsWith("{")) {
     let whole: unknown;
     let parsed = true;
+    let jsonError = "";
     try {
       whole = JSON.parse(text);
-    } catch {
+    } catch (e) {
       parsed = false;
+      jsonError = (e as Error).message;
     }
     if (parsed) {
       const list = Array.isArray(whole) ? whole : (whole as { history?: unknown }).history;
@@ -63,8 +99,23 @@ export function parseHistory(text: string): ParsedHistory {
     if (trimmed.startsWith("{") && /^\s*\{[^\n]*\}\s*\n\s*\{/.test(trimmed) && !/^\s*\{\s*:/.test(trimmed)) {
       return { format: "json-lines", ops: perLine(text, (line) => JSON.parse(line) as unknown) };
     }
+    if (hint === "json" || (hint === undefined && looksLikeJson(trimmed))) throw jsonProblem(text, jsonError);
   }
   return { format: "edn", ops: parseEdnHistory(text) };
+}
+
+/** JSON's first key or element is a string, number or bracket; EDN's maps start with a keyword (`:type`). */
+function looksLikeJson(trimmed: string): boolean {
+  const first = /^[[{\s]*(\S)/.exec(trimmed)?.[1];
+  return first !== undefined && first !== ":";
+}
+
+/** A JSON syntax error, at the line JSON.parse's position points to. */
+function jsonProblem(text: string, message: string): HistoryParseError {
+  const at = /position (\d+)/.exec(message);
+  const line = at ? lineAt(text, Number(at[1])) : 1;
+  const reason = message.replace(/\s*\(line \d+ column \d+\)/, "").replace(/ in JSON at position \d+/, "");
+  return new HistoryParseError(line, `not valid JSON (${reason})`, at ? (text.split("\n")[line - 1] ?? "").trim() : "");
 }
 
 function perLine(text: string, read: (line: string) => unknown): RecordedOp[] {

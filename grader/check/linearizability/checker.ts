@@ -4,12 +4,13 @@
  * pending call whose operation is legal in the current model state (lifting its call and return
  * out of the list); when it meets a return entry, the operation returning there has not been
  * linearized yet and cannot be any more on this path, so it backtracks. A table of (set of
- * linearized operations, state) pairs already explored prunes repeated work. Operations whose
+ * linearized operations, state) pairs already explored prunes repeated work; each set is keyed by
+ * the few entries at the front of the list (see memo.ts), so the table's memory and the cost of a
+ * lookup do not grow with the history's length. Operations whose
  * outcome is unknown return "at infinity": they may be linearized at any point after their call,
  * including after everything else (which is the same as not having happened for writes).
  */
-import { Bitset, bitsetTags } from "./bitset.js";
-import { ConfigurationSet, TransitionCache } from "./memo.js";
+import { ConfigurationSet, TransitionCache, zobristTags } from "./memo.js";
 import type { Model, StateKey } from "./model.js";
 
 /** One operation of a (partition of a) history, in the model's terms. */
@@ -113,9 +114,22 @@ export function searchLinearization<S, I, O>(model: Model<S, I, O>, ops: readonl
     return to;
   };
 
-  const linearized = new Bitset(n, bitsetTags(n));
-  const seen = new ConfigurationSet(linearized.words.length);
-  const remember = (state: number): boolean => seen.add(linearized, state, (linearized.hash ^ Math.imul(state + 1, 0x9e3779b1)) >>> 0);
+  // The linearized set's hash is kept incrementally (XOR of per-operation tags); its key is read
+  // off the front of the list after lifting: the pending calls, then the first return entry.
+  const tags = zobristTags(n);
+  let setHash = 0;
+  const seen = new ConfigurationSet();
+  const key = new Int32Array(n + 1);
+  const remember = (state: number): boolean => {
+    let length = 0;
+    let e = next[headSlot] as number;
+    while (e !== HEAD && e < n) {
+      key[length++] = e;
+      e = next[e] as number;
+    }
+    key[length++] = e;
+    return seen.add((setHash ^ Math.imul(state + 1, 0x9e3779b1)) >>> 0, state, key, length);
+  };
 
   let determinateLeft = 0;
   const unknownOutcome = new Uint8Array(n);
@@ -133,8 +147,12 @@ export function searchLinearization<S, I, O>(model: Model<S, I, O>, ops: readonl
   let state = intern(model.init());
   let entry = next[headSlot] as number;
 
+  // The deepest stack seen so far, copied incrementally: bestPrefix[0..agree) still equals the
+  // current stack, so reaching a new depth copies only what was pushed since (linear in steps,
+  // where copying the whole stack each time is quadratic in the history's length).
   let bestDepth = -1;
-  let bestPrefix: number[] = [];
+  const bestPrefix = new Int32Array(n);
+  let agree = 0;
   let stuck = -1;
   const stuckStates = new Set<number>();
 
@@ -153,24 +171,26 @@ export function searchLinearization<S, I, O>(model: Model<S, I, O>, ops: readonl
       const op = entry;
       const to = step(state, op);
       if (to >= 0) {
-        linearized.add(op);
+        lift(op);
+        setHash ^= tags[op] as number;
         if (remember(to)) {
           stackOps[sp] = op;
           stackStates[sp] = state;
           sp++;
           state = to;
-          lift(op);
           if (unknownOutcome[op] === 0) determinateLeft--;
           if (sp > bestDepth) {
+            bestPrefix.set(stackOps.subarray(agree, sp), agree);
+            agree = sp;
             bestDepth = sp;
-            bestPrefix = Array.from(stackOps.subarray(0, sp));
             stuck = -1;
             stuckStates.clear();
           }
           entry = next[headSlot] as number;
           continue;
         }
-        linearized.delete(op);
+        setHash ^= tags[op] as number;
+        unlift(op);
       }
       entry = next[entry] as number;
     } else {
@@ -185,15 +205,16 @@ export function searchLinearization<S, I, O>(model: Model<S, I, O>, ops: readonl
         budget.steps = steps;
         return {
           verdict: "violation",
-          prefix: bestPrefix,
+          prefix: Array.from(bestPrefix.subarray(0, Math.max(0, bestDepth))),
           stuck,
           stuckStates: [...stuckStates].map((s) => states[s]),
         };
       }
       sp--;
+      if (sp < agree) agree = sp;
       const undone = stackOps[sp] as number;
       state = stackStates[sp] as number;
-      linearized.delete(undone);
+      setHash ^= tags[undone] as number;
       unlift(undone);
       if (unknownOutcome[undone] === 0) determinateLeft++;
       entry = next[undone] as number;

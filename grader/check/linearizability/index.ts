@@ -53,6 +53,8 @@ export interface LinearizabilityResult {
   partitions: number;
   /** Search steps taken (deterministic measure of effort). */
   steps: number;
+  /** For "unknown": which budget ran out. */
+  exhausted?: "steps" | "time";
   explanation?: LinearizabilityExplanation;
 }
 
@@ -96,5 +98,6 @@ export function checkOperations<S, I, O>(model: Model<S, I, O>, ops: readonly Op
       break;
     }
   }
-  return { ...base, verdict: unknown ? "unknown" : "ok", steps: budget.steps };
+  if (!unknown) return { ...base, verdict: "ok", steps: budget.steps };
+  return { ...base, verdict: "unknown", steps: budget.steps, exhausted: budget.steps > (budget.maxSteps ?? Infinity) ? "steps" : "time" };
 }

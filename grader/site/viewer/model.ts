@@ -1,100 +1,213 @@
-// @ts-check
 /**
  * The trace viewer's model: a trace (grader/sim/trace.ts, format "ds-course-trace" version 1) turned
  * into what the diagram draws (lanes, message arrows, fault bands, ticks, client operations) with
  * everything sorted by time, so the renderer can find what is visible by binary search and draw
- * only that. Plain ES module with no DOM use: the browser imports it, and so do the repo's tests.
+ * only that. No DOM use: the browser bundle imports it, and so do the repo's tests.
  */
+import { TRACE_FORMAT, TRACE_VERSION } from "../../sim/trace.js";
 
-export const TRACE_FORMAT = "ds-course-trace";
-export const TRACE_VERSION = 1;
+export { TRACE_FORMAT, TRACE_VERSION };
 
-/** @param {string} text */
-export function parseTraceText(text) {
-  const trace = JSON.parse(text);
-  if (trace === null || typeof trace !== "object" || trace.format !== TRACE_FORMAT) {
-    throw new Error(`not a course trace (format is ${trace && typeof trace === "object" ? String(trace.format) : typeof trace})`);
+/**
+ * A trace event as the viewer reads it: the fields grader/sim/trace.ts writes, none of them trusted
+ * to have the type the format says (a learner's code helped write the trace). Every number the
+ * diagram lays out goes through `finite`, and every string reaches the page as text.
+ */
+export type LooseEvent = { readonly type: string; readonly [field: string]: any };
+
+/** A parsed trace: the header's fields (as untrusted as the events) and the events. */
+export interface LooseTrace {
+  format: string;
+  version: number;
+  lab?: unknown;
+  test?: unknown;
+  seed?: unknown;
+  nodes?: unknown;
+  failure?: any;
+  faults?: unknown;
+  choices?: unknown;
+  events: LooseEvent[];
+}
+
+/** The failure a trace reports, when it is an object. */
+export interface LooseFailure {
+  readonly message?: unknown;
+  readonly time?: unknown;
+  readonly node?: unknown;
+  readonly ops?: unknown;
+}
+
+export function parseTraceText(text: string): LooseTrace {
+  const trace: unknown = JSON.parse(text);
+  if (trace === null || typeof trace !== "object" || (trace as { format?: unknown }).format !== TRACE_FORMAT) {
+    throw new Error(`not a course trace (format is ${trace && typeof trace === "object" ? String((trace as { format?: unknown }).format) : typeof trace})`);
   }
-  if (trace.version !== TRACE_VERSION) throw new Error(`trace version ${trace.version} is not supported (this viewer reads version ${TRACE_VERSION})`);
-  if (!Array.isArray(trace.events)) throw new Error("the trace has no events array");
-  return trace;
+  const version = (trace as { version?: unknown }).version;
+  if (version !== TRACE_VERSION) throw new Error(`trace version ${String(version)} is not supported (this viewer reads version ${TRACE_VERSION})`);
+  if (!Array.isArray((trace as { events?: unknown }).events)) throw new Error("the trace has no events array");
+  return trace as LooseTrace;
 }
 
 /**
  * A number the diagram lays out (a time, a duration): the trace's value through Number(), or
  * `fallback` when that is not finite. A trace is data a learner's code helped write, so nothing in
  * it is trusted to have the type the format says.
- * @param {unknown} value @param {number} [fallback]
  */
-export function finite(value, fallback = 0) {
+export function finite(value: unknown, fallback = 0): number {
   if (value === null || value === undefined || value === "" || typeof value === "object" || typeof value === "symbol") return fallback;
   const n = Number(value);
   return Number.isFinite(n) ? n : fallback;
 }
 
-/** The failure's time as a number, or undefined when the trace gives none (or something not a number). @param {any} failure */
-export function failureTimeOf(failure) {
+/** The failure's time as a number, or undefined when the trace gives none (or something not a number). */
+export function failureTimeOf(failure: unknown): number | undefined {
   if (failure === null || typeof failure !== "object") return undefined;
-  const t = finite(failure.time, NaN);
+  const t = finite((failure as LooseFailure).time, Number.NaN);
   return Number.isNaN(t) ? undefined : t;
 }
 
-/** A partition's groups as lists of node ids, whatever shape the trace gave them. @param {unknown} groups @returns {string[][]} */
-export function nodeGroups(groups) {
+/** A partition's groups as lists of node ids, whatever shape the trace gave them. */
+export function nodeGroups(groups: unknown): string[][] {
   if (!Array.isArray(groups)) return [];
   return groups.map((g) => (Array.isArray(g) ? g : [g]));
 }
 
-/** The message's type for filtering: its `type` field when it has one. @param {unknown} msg */
-export function messageType(msg) {
+/** The message's type for filtering: its `type` field when it has one. */
+export function messageType(msg: unknown): string {
   if (msg !== null && typeof msg === "object" && !Array.isArray(msg)) {
-    const type = /** @type {Record<string, unknown>} */ (msg).type ?? /** @type {Record<string, unknown>} */ (msg).kind;
+    const type = (msg as Record<string, unknown>).type ?? (msg as Record<string, unknown>).kind;
     if (typeof type === "string") return type;
   }
   return Array.isArray(msg) ? "array" : typeof msg;
 }
 
-/** The lane an event belongs on (a send on its sender's, a delivery or drop on its receiver's). @param {any} e */
-export function laneOf(e) {
+/** The lane an event belongs on (a send on its sender's, a delivery or drop on its receiver's). */
+export function laneOf(e: LooseEvent): string | undefined {
   if (e.node !== undefined) return e.node;
   if (e.type === "send") return e.from;
   if (e.type === "deliver" || e.type === "drop" || e.type === "duplicate") return e.to;
   return undefined;
 }
 
-/** @param {ArrayLike<number>} sorted @param {number} value first index whose value is >= value */
-export function lowerBound(sorted, value) {
+/** The first index whose value is >= `value`. */
+export function lowerBound(sorted: ArrayLike<number>, value: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (/** @type {number} */ (sorted[mid]) < value) lo = mid + 1;
+    if ((sorted[mid] as number) < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-/** @param {ArrayLike<number>} sorted @param {number} value first index whose value is > value */
-export function upperBound(sorted, value) {
+/** The first index whose value is > `value`. */
+export function upperBound(sorted: ArrayLike<number>, value: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (/** @type {number} */ (sorted[mid]) <= value) lo = mid + 1;
+    if ((sorted[mid] as number) <= value) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-/**
- * @param {any} trace a parsed trace
- */
-export function buildModel(trace) {
-  /** @type {any[]} */
+/** A message and what became of it (event indices). */
+export interface MessageInfo {
+  id: unknown;
+  from: string;
+  to: string;
+  msg: unknown;
+  /** Message type id (into `msgTypes`). */
+  type: number;
+  sendIndex: number;
+  t: number;
+  deliveries: number[];
+  drops: number[];
+  duplicates: number[];
+}
+
+/** Arrow kinds: delivered, delivered again (a duplicate), dropped. */
+export type ArrowKind = 0 | 1 | 2;
+
+/** One arrow per delivery or drop, between lane indices. */
+export interface Arrow {
+  t0: number;
+  t1: number;
+  from: number;
+  to: number;
+  kind: ArrowKind;
+  type: number;
+  sendIndex: number;
+  index: number;
+}
+
+/** A node down (crash to restart) or paused, on lane `node`; `index` is the event that began it. */
+export interface Band {
+  node: number;
+  kind: "down" | "paused";
+  t0: number;
+  t1: number;
+  index: number;
+}
+
+export interface Partition {
+  t0: number;
+  t1: number;
+  groups: string[][];
+  index: number;
+}
+
+export interface Block {
+  t0: number;
+  t1: number;
+  from: string;
+  to: string;
+  index: number;
+}
+
+export interface RoleChange {
+  t: number;
+  term: number;
+  role: string;
+  index: number;
+}
+
+export interface Annotation {
+  node: string;
+  changes: RoleChange[];
+  times: Float64Array;
+}
+
+export interface HistoryOp {
+  /** Row (index into `processes`). */
+  process: number;
+  f: unknown;
+  value: unknown;
+  result: unknown;
+  type: string;
+  t0: number;
+  t1: number | undefined;
+  invokeIndex: unknown;
+  endIndex: unknown;
+  eventIndex: number;
+  reported: boolean;
+}
+
+export interface History {
+  processes: unknown[];
+  ops: HistoryOp[];
+  opT0: Float64Array;
+}
+
+export type Model = ReturnType<typeof buildModel>;
+
+export function buildModel(trace: LooseTrace) {
   const events = trace.events;
-  const nodes = Array.isArray(trace.nodes) ? [...trace.nodes] : [];
-  const laneIndex = new Map(nodes.map((n, i) => [n, i]));
-  const lane = (/** @type {string} */ node) => {
+  const nodes: string[] = Array.isArray(trace.nodes) ? [...trace.nodes] : [];
+  const laneIndex = new Map<string, number>(nodes.map((n, i) => [n, i]));
+  const lane = (node: string): number => {
     let i = laneIndex.get(node);
     if (i === undefined) {
       i = nodes.length;
@@ -109,10 +222,9 @@ export function buildModel(trace) {
   const lanes = new Int32Array(events.length);
   /** Message type id of each event, -1 when it is not about a message. */
   const eventMsgType = new Int32Array(events.length);
-  /** @type {string[]} */
-  const msgTypes = [];
-  const msgTypeIds = new Map();
-  const typeId = (/** @type {string} */ t) => {
+  const msgTypes: string[] = [];
+  const msgTypeIds = new Map<string, number>();
+  const typeId = (t: string): number => {
     let id = msgTypeIds.get(t);
     if (id === undefined) {
       id = msgTypes.length;
@@ -122,34 +234,26 @@ export function buildModel(trace) {
     return id;
   };
 
-  /** @type {Map<number, {id:number, from:string, to:string, msg:any, type:number, sendIndex:number, t:number, deliveries:number[], drops:number[], duplicates:number[]}>} */
-  const messages = new Map();
-  /** Arrows: one per delivery or drop. Kinds: 0 delivered, 1 delivered again (a duplicate), 2 dropped. */
-  /** @type {{t0:number, t1:number, from:number, to:number, kind:number, type:number, sendIndex:number, index:number}[]} */
-  const arrows = [];
-  /** @type {{node:number, kind:"down"|"paused", t0:number, t1:number, index:number}[]} */
-  const bands = [];
-  /** @type {{t0:number, t1:number, groups:string[][], index:number}[]} */
-  const partitions = [];
-  /** @type {{t0:number, t1:number, from:string, to:string, index:number}[]} */
-  const blocks = [];
+  const messages = new Map<unknown, MessageInfo>();
+  const arrows: Arrow[] = [];
+  const bands: Band[] = [];
+  const partitions: Partition[] = [];
+  const blocks: Block[] = [];
   /** Indices of the events drawn as ticks on lanes, and of notes (drawn on the time axis). */
-  const ticks = [];
-  const notes = [];
+  const ticks: number[] = [];
+  const notes: number[] = [];
   /** Per lane: indices of that node's `log` events, for "log lines around this event". */
-  /** @type {number[][]} */
-  const logsByLane = [];
+  const logsByLane: number[][] = [];
 
-  /** Open crash and pause bands, by node and kind. @type {Map<any, {node:any, kind:"down"|"paused", from:number}>[]} */
-  const open = [new Map(), new Map()];
-  let openPartition = /** @type {any} */ (undefined);
-  /** @type {any[]} */
-  const openBlocks = [];
+  /** Open crash and pause bands, by node and kind. */
+  const open: [Map<unknown, { node: string; kind: "down"; from: number }>, Map<unknown, { node: string; kind: "paused"; from: number }>] = [new Map(), new Map()];
+  let openPartition: Omit<Partition, "t1"> | undefined;
+  const openBlocks: Omit<Block, "t1">[] = [];
   let end = 0;
 
   for (let i = 0; i < events.length; i++) {
-    const e = events[i];
-    const t = finite(e.t, i > 0 ? times[i - 1] : 0);
+    const e = events[i] as LooseEvent;
+    const t = finite(e.t, i > 0 ? (times[i - 1] as number) : 0);
     times[i] = t;
     if (t > end) end = t;
     const node = laneOf(e);
@@ -174,25 +278,26 @@ export function buildModel(trace) {
           ticks.push(i);
           break;
         }
-        const kind = e.type === "drop" ? 2 : m.deliveries.length > 0 ? 1 : 0;
+        const kind: ArrowKind = e.type === "drop" ? 2 : m.deliveries.length > 0 ? 1 : 0;
         (e.type === "drop" ? m.drops : m.deliveries).push(i);
         arrows.push({ t0: m.t, t1: t, from: lane(m.from), to: lane(m.to), kind, type: m.type, sendIndex: m.sendIndex, index: i });
         break;
       }
       case "crash":
-      case "pause": {
         // Keyed by the node id itself (not a "node/kind" string: an id may hold a slash).
-        const kind = e.type === "crash" ? "down" : "paused";
-        /** @type {Map<any, any>} */ (open[kind === "down" ? 0 : 1]).set(e.node, { node: e.node, kind, from: i });
+        open[0].set(e.node, { node: e.node, kind: "down", from: i });
         ticks.push(i);
         break;
-      }
+      case "pause":
+        open[1].set(e.node, { node: e.node, kind: "paused", from: i });
+        ticks.push(i);
+        break;
       case "restart":
       case "resume": {
-        const kinds = /** @type {Map<any, any>} */ (open[e.type === "restart" ? 0 : 1]);
+        const kinds = open[e.type === "restart" ? 0 : 1];
         const band = kinds.get(e.node);
         if (band !== undefined) {
-          bands.push({ node: lane(e.node), kind: band.kind, t0: times[band.from], t1: t, index: band.from });
+          bands.push({ node: lane(e.node), kind: band.kind, t0: times[band.from] as number, t1: t, index: band.from });
           kinds.delete(e.node);
         }
         ticks.push(i);
@@ -216,7 +321,7 @@ export function buildModel(trace) {
       case "op":
         break;
       case "log": {
-        const l = lanes[i];
+        const l = lanes[i] as number;
         (logsByLane[l] ??= []).push(i);
         ticks.push(i);
         break;
@@ -228,7 +333,7 @@ export function buildModel(trace) {
   const failureTime = failureTimeOf(trace.failure);
   if (failureTime !== undefined && failureTime > end) end = failureTime;
   for (const kinds of open) {
-    for (const band of kinds.values()) bands.push({ node: lane(band.node), kind: band.kind, t0: times[band.from], t1: end, index: band.from });
+    for (const band of kinds.values()) bands.push({ node: lane(band.node), kind: band.kind, t0: times[band.from] as number, t1: end, index: band.from });
   }
   if (openPartition) partitions.push({ ...openPartition, t1: end });
   for (const b of openBlocks) blocks.push({ ...b, t1: end });
@@ -237,10 +342,11 @@ export function buildModel(trace) {
   const arrowT0 = Float64Array.from(arrows, (a) => a.t0);
   let maxArrow = 0;
   for (const a of arrows) if (a.t1 - a.t0 > maxArrow) maxArrow = a.t1 - a.t0;
-  const tickTimes = Float64Array.from(ticks, (i) => times[i]);
+  const tickTimes = Float64Array.from(ticks, (i) => times[i] as number);
+  const failure: LooseFailure | undefined = trace.failure && typeof trace.failure === "object" ? trace.failure : undefined;
 
   return {
-    header: { lab: trace.lab, test: trace.test, seed: trace.seed, failure: trace.failure && typeof trace.failure === "object" ? trace.failure : undefined, faults: trace.faults },
+    header: { lab: trace.lab, test: trace.test, seed: trace.seed, failure, faults: trace.faults },
     /** The failure's time as a number (what the diagram draws and jumps to), or undefined. */
     failureTime,
     events,
@@ -260,7 +366,7 @@ export function buildModel(trace) {
     ticks,
     tickTimes,
     notes,
-    noteTimes: Float64Array.from(notes, (i) => times[i]),
+    noteTimes: Float64Array.from(notes, (i) => times[i] as number),
     logsByLane,
     end,
     history: buildHistory(events, trace.failure, times),
@@ -272,30 +378,28 @@ export function buildModel(trace) {
  * Client operations from "op" events: each invoke paired with its completion, one row per process.
  * `reported` marks the operations the failure names: `failure.ops` (history indices) if the checker
  * set it, or the "history entries I..J" that the linearizability checker's message quotes.
- * @param {any[]} events @param {any} failure @param {ArrayLike<number>} [times] each event's time (the model's, already numbers)
+ * `times`: each event's time (the model's, already numbers).
  */
-export function buildHistory(events, failure, times) {
-  /** @type {string[]} */
-  const processes = [];
-  const rows = new Map();
-  /** @type {{process:number, f:string, value:any, result:any, type:string, t0:number, t1:number|undefined, invokeIndex:number, endIndex:number|undefined, eventIndex:number, reported:boolean}[]} */
-  const ops = [];
-  const open = new Map();
-  const reported = new Set(Array.isArray(failure?.ops) ? failure.ops : []);
+export function buildHistory(events: readonly LooseEvent[], failure: LooseFailure | undefined, times?: ArrayLike<number>): History {
+  const processes: unknown[] = [];
+  const rows = new Map<unknown, number>();
+  const ops: HistoryOp[] = [];
+  const open = new Map<unknown, HistoryOp>();
+  const reported = new Set<unknown>(Array.isArray(failure?.ops) ? failure.ops : []);
   if (typeof failure?.message === "string") {
     for (const m of failure.message.matchAll(/history entries (\d+)\.\.(\d+|end)/g)) reported.add(Number(m[1]));
   }
   for (let i = 0; i < events.length; i++) {
-    const e = events[i];
+    const e = events[i] as LooseEvent;
     if (e.type !== "op" || e.op === null || typeof e.op !== "object") continue;
     const op = e.op;
-    const t = finite(op.time, times ? /** @type {number} */ (times[i]) : finite(e.t));
+    const t = finite(op.time, times ? (times[i] as number) : finite(e.t));
     if (!rows.has(op.process)) {
       rows.set(op.process, processes.length);
       processes.push(op.process);
     }
     if (op.type === "invoke") {
-      const entry = { process: rows.get(op.process), f: op.f, value: op.value, result: undefined, type: "pending", t0: t, t1: undefined, invokeIndex: op.index, endIndex: undefined, eventIndex: i, reported: reported.has(op.index) };
+      const entry: HistoryOp = { process: rows.get(op.process) as number, f: op.f, value: op.value, result: undefined, type: "pending", t0: t, t1: undefined, invokeIndex: op.index, endIndex: undefined, eventIndex: i, reported: reported.has(op.index) };
       open.set(op.process, entry);
       ops.push(entry);
     } else {
@@ -317,26 +421,30 @@ export function buildHistory(events, failure, times) {
  * `term` (Raft), each node's term and role over time. A node that sends a vote request is a
  * candidate in that term, one that sends appends leads it, and one that hears of a higher term
  * follows. Returns an empty list for traces whose messages have no terms.
- * @param {any[]} events @param {string[]} nodes @param {ArrayLike<number>} [times] each event's time (the model's, already numbers)
+ * `times`: each event's time (the model's, already numbers).
  */
-export function inferTermsAndRoles(events, nodes, times) {
-  /** @type {Map<string, {t:number, term:number, role:string, index:number}[]>} */
-  const changes = new Map(nodes.map((n) => [n, [{ t: 0, term: 0, role: "follower", index: -1 }]]));
+export function inferTermsAndRoles(events: readonly LooseEvent[], nodes: readonly string[], times?: ArrayLike<number>): Annotation[] {
+  const initial = (): RoleChange => ({ t: 0, term: 0, role: "follower", index: -1 });
+  const changes = new Map<string, RoleChange[]>(nodes.map((n) => [n, [initial()]]));
   let anyTerm = false;
-  const state = (/** @type {string} */ node) => {
+  const listOf = (node: string): RoleChange[] => {
     let list = changes.get(node);
-    if (list === undefined) changes.set(node, (list = [{ t: 0, term: 0, role: "follower", index: -1 }]));
-    return /** @type {{t:number, term:number, role:string, index:number}} */ (list[list.length - 1]);
+    if (list === undefined) changes.set(node, (list = [initial()]));
+    return list;
   };
-  const set = (/** @type {string} */ node, /** @type {number} */ t, /** @type {number} */ term, /** @type {string} */ role, /** @type {number} */ index) => {
+  const state = (node: string): RoleChange => {
+    const list = listOf(node);
+    return list[list.length - 1] as RoleChange;
+  };
+  const set = (node: string, t: number, term: number, role: string, index: number): void => {
     const now = state(node);
     if (now.term === term && now.role === role) return;
-    /** @type {any[]} */ (changes.get(node)).push({ t, term, role, index });
+    listOf(node).push({ t, term, role, index });
   };
-  const sent = new Map();
+  const sent = new Map<unknown, unknown>();
   for (let i = 0; i < events.length; i++) {
-    const e = events[i];
-    const t = times ? /** @type {number} */ (times[i]) : finite(e.t);
+    const e = events[i] as LooseEvent;
+    const t = times ? (times[i] as number) : finite(e.t);
     if (e.type === "send") {
       sent.set(e.id, e.msg);
       const term = e.msg?.term;
@@ -349,7 +457,7 @@ export function inferTermsAndRoles(events, nodes, times) {
       else if (/^append(-?entries)?$|^heartbeat$|^install-?snapshot$|^snapshot$/i.test(type)) set(e.from, t, term, "leader", i);
       else if (term > now.term) set(e.from, t, term, "follower", i);
     } else if (e.type === "deliver") {
-      const msg = sent.get(e.id);
+      const msg = sent.get(e.id) as { term?: unknown } | null | undefined;
       const term = msg?.term;
       if (typeof term !== "number") continue;
       const now = state(e.to);
@@ -371,12 +479,8 @@ export function inferTermsAndRoles(events, nodes, times) {
   });
 }
 
-/**
- * The annotation of `node` at time `t`.
- * @param {{node:string, changes:{t:number, term:number, role:string}[], times:Float64Array}[]} annotations
- * @param {string} node @param {number} t
- */
-export function annotationAt(annotations, node, t) {
+/** The annotation of `node` at time `t`. */
+export function annotationAt(annotations: readonly Annotation[], node: string, t: number): RoleChange | undefined {
   const entry = annotations.find((a) => a.node === node);
   if (!entry) return undefined;
   return entry.changes[Math.max(0, upperBound(entry.times, t) - 1)];
@@ -386,20 +490,21 @@ export function annotationAt(annotations, node, t) {
  * A synthetic trace for tests and benchmarks: `count` events over `nodes` nodes with sends,
  * deliveries, drops, duplicates, timers, logs, crashes, partitions and client operations.
  * Deterministic (a small LCG), so a test sees the same trace every time.
- * @param {number} count @param {number} nodeCount
  */
-export function syntheticTrace(count, nodeCount = 5) {
+export function syntheticTrace(count: number, nodeCount = 5): LooseTrace {
   const nodes = Array.from({ length: nodeCount }, (_, i) => `n${i + 1}`);
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const pick = (/** @type {string[]} */ list) => /** @type {string} */ (list[Math.floor(rand() * list.length)]);
-  /** @type {any[]} */
-  const events = nodes.map((node) => ({ t: 0, type: "start", node, incarnation: 1 }));
-  const pending = [];
+  const rand = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const pick = (list: string[]): string => list[Math.floor(rand() * list.length)] as string;
+  const events: LooseEvent[] = nodes.map((node) => ({ t: 0, type: "start", node, incarnation: 1 }));
+  const pending: { id: number; from: string; to: string; at: number }[] = [];
   let t = 0;
   let id = 0;
   let opIndex = 0;
-  const openOps = new Map();
+  const openOps = new Map<string, boolean>();
   while (events.length < count) {
     t += 1;
     const from = pick(nodes);
@@ -408,8 +513,8 @@ export function syntheticTrace(count, nodeCount = 5) {
     id++;
     events.push({ t, type: "send", id, from, to, bytes: 40, msg: { type, term: 1 + Math.floor(t / 5000), seq: id } });
     pending.push({ id, from, to, at: t + 2 + Math.floor(rand() * 15) });
-    while (pending.length > 0 && /** @type {any} */ (pending[0]).at <= t) {
-      const p = /** @type {{id:number, from:string, to:string, at:number}} */ (pending.shift());
+    while (pending.length > 0 && (pending[0] as { at: number }).at <= t) {
+      const p = pending.shift() as { id: number; from: string; to: string; at: number };
       const r = rand();
       if (r < 0.05) events.push({ t, type: "drop", id: p.id, from: p.from, to: p.to, reason: "loss" });
       else {
