@@ -46,6 +46,8 @@ export class ReliableChannel implements ChannelNode {
   protected inc = 0;
   protected readonly out = new Map<NodeId, Outgoing>();
   protected readonly in = new Map<NodeId, Incoming>();
+  /** The timeout a sender starts with, and returns to whenever an ack makes progress. */
+  protected readonly minRto: number = MIN_RTO_MS;
 
   constructor(
     protected readonly ctx: NodeContext,
@@ -140,7 +142,7 @@ export class ReliableChannel implements ChannelNode {
       }
     }
     if (!progress) return;
-    out.rto = MIN_RTO_MS;
+    out.rto = this.minRto;
     while (out.backlog.length > 0 && this.hasRoom(out)) this.transmitNew(from, out, out.backlog.shift() as Json);
     if (out.unacked.size === 0 && out.timer !== null) {
       this.ctx.cancelTimer(out.timer);
@@ -174,7 +176,7 @@ export class ReliableChannel implements ChannelNode {
   protected outgoing(to: NodeId): Outgoing {
     let out = this.out.get(to);
     if (out === undefined) {
-      out = { next: 0, acked: 0, unacked: new Map(), backlog: [], rto: MIN_RTO_MS, timer: null };
+      out = { next: 0, acked: 0, unacked: new Map(), backlog: [], rto: this.minRto, timer: null };
       this.out.set(to, out);
     }
     return out;

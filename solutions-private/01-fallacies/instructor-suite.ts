@@ -12,7 +12,9 @@ import type { LabTest } from "../../grader/runner/suite.js";
 import type { Simulation } from "../../grader/sim/simulation.js";
 import { scheduleAdversity } from "../../grader/suites/shared/adversity.js";
 import { CausalChecker } from "../../grader/suites/01-fallacies/causal-checker.js";
+import { explainTraffic, explainUndelivered, quietFailure } from "../../grader/suites/01-fallacies/channel-diagnosis.js";
 import { runToEnd, setUp, type Scenario } from "../../grader/suites/01-fallacies/channel-tests.js";
+import { PacketLog } from "../../grader/suites/01-fallacies/packet-log.js";
 import type { CausalNode, Lab1 } from "../../grader/suites/01-fallacies/interface.js";
 
 /** Packets (data and acks, both ways) per message on a 25%-lossy, duplicating, reordering link. */
@@ -27,6 +29,7 @@ export const instructorTests: LabTest<Lab1>[] = [
     name: `1,200 messages over a link losing 25%, duplicating 15% and reordering: exactly once, in order, at most ${LOSSY_PACKETS_PER_MESSAGE} packets per message`,
     points: 4,
     seeds: 4,
+    handout: { section: "Part B: a reliable channel (45 points)", states: ["3.2 packets per message", "loses 25% and duplicates 15%", "latency 1-120 ms", "exactly once"] },
     run(impl, t) {
       const scenario: Scenario = {
         network: { loss: 0.25, duplicate: 0.15, latency: { kind: "uniform", minMs: 1, maxMs: 120 } },
@@ -44,8 +47,8 @@ export const instructorTests: LabTest<Lab1>[] = [
       if (perMessage > LOSSY_PACKETS_PER_MESSAGE) {
         t.fail(
           `by t=${scenario.endAt}ms the channels had sent ${sent} packets (data and acks) for ${r.checker.sent} messages over a link that lost 25% of packets until t=${scenario.settleAt}ms: ` +
-            `${perMessage.toFixed(2)} per message, over the budget of ${LOSSY_PACKETS_PER_MESSAGE}. Retransmit only what the receiver has not got (acknowledge what it holds out of order, too), ` +
-            `and never send past what the receiver will buffer`,
+            `${perMessage.toFixed(2)} per message, over the budget of ${LOSSY_PACKETS_PER_MESSAGE}. ` +
+            explainTraffic(r.log, [["n1", "n2"], ["n2", "n1"]]),
         );
       }
     },
@@ -56,6 +59,7 @@ export const instructorTests: LabTest<Lab1>[] = [
     name: `after a 6 s partition, a stream over a 10%-lossy link keeps up: all delivered within ${RECOVERY_DEADLINE_MS} ms of the last send`,
     points: 4,
     seeds: 4,
+    handout: { section: "Part B: a reliable channel (45 points)", states: ["4 s of the later of", "link that merely loses 10% of packets, with the latencies above, counts as up", "a stream of 100 messages per second over it must keep up, within 4 s of each send", "bring the timeout back down once acks flow again"] },
     run(impl, t) {
       const lastSend = 8000 + 399 * 10;
       const scenario: Scenario = {
@@ -74,8 +78,8 @@ export const instructorTests: LabTest<Lab1>[] = [
       const r = setUp(impl, t, scenario);
       r.sim.run(scenario.endAt);
       r.checker.checkAllDelivered(
-        `${RECOVERY_DEADLINE_MS}ms after the last of 400 messages was sent from t=8000ms on (the partition healed at t=6050ms). ` +
-          `The link loses 10% but round trips take under 60ms, so losses should be repaired within a few hundred ms: once acks flow again, bring the retransmission timeout back down`,
+        `${RECOVERY_DEADLINE_MS}ms after the last of 400 messages was sent from t=8000ms on (the partition healed at t=6050ms; the link loses 10%, and round trips take under 60ms)`,
+        (lost) => explainUndelivered(r.log, lost, 6050, r.checker, r.sim.now),
       );
     },
   },
@@ -85,6 +89,7 @@ export const instructorTests: LabTest<Lab1>[] = [
     name: "the sender restarts while acks for its previous incarnation are still in flight, and its first new packets are lost",
     points: 4,
     seeds: 4,
+    handout: { section: "Part B: a reliable channel (45 points)", states: ["may still arrive after it restarts", "everything its new incarnation sends must be delivered"] },
     run(impl, t) {
       // Acks n2 sends just before n1 crashes arrive after n1 restarts; meanwhile everything the new
       // incarnation sends in its first 300 ms is lost, so only retransmissions can get it through.
@@ -111,6 +116,7 @@ export const instructorTests: LabTest<Lab1>[] = [
       r.checker.checkAllDelivered(
         `${scenario.endAt - scenario.settleAt}ms after the network healed at t=${scenario.settleAt}ms. n1 restarted at t=405ms while n2's acks for its previous incarnation were still in flight ` +
           `(they arrived around t=700ms): an ack speaks only for the incarnation it names, so it must not mark the new incarnation's messages as delivered`,
+        (lost) => explainUndelivered(r.log, lost, scenario.settleAt, r.checker, r.sim.now),
       );
     },
   },
@@ -120,6 +126,7 @@ export const instructorTests: LabTest<Lab1>[] = [
     name: "clocks that are offset by minutes and run 30% fast or slow, with pauses: still exactly once, in order, and quiet when done",
     points: 3,
     seeds: 4,
+    handout: { section: "Part B: a reliable channel (45 points)", states: ["offset by minutes and run up to 30% fast or slow", "may be paused", "from 7 s after the later of the last send and the heal, no packets at all", "exactly once"] },
     run(impl, t) {
       const faults: FaultSchedule = [
         { at: 0, type: "clock", node: "n1", offsetMs: 180_000, drift: 0.3 },
@@ -147,7 +154,7 @@ export const instructorTests: LabTest<Lab1>[] = [
       runToEnd(r, scenario);
       const idle = r.sim.stats.sent - sentAt12s;
       if (idle > 0) {
-        t.fail(`the channels sent ${idle} more packets between t=12000ms and t=16000ms, when every message had been delivered and acknowledged long before: stop retransmitting once the receiver has acknowledged`);
+        t.fail(quietFailure(r.log, r.checker, 12000, scenario.endAt, scenario.settleAt));
       }
     },
   },
@@ -163,11 +170,13 @@ function causalManyNodes(): LabTest<Lab1> {
     name: "eight nodes, concurrent senders, 10% loss and reordering, three nodes cut off until late: exactly once and causal",
     points: 5,
     seeds: 4,
+    handout: { section: "Part C: causal broadcast (25 points)", states: ["four to eight nodes", "a few nodes can be cut off from the rest for seconds", "within 4 s of the later of its broadcast and the heal", "exactly once"] },
     run(impl, t) {
       const settleAt = 5000;
       const endAt = 20000;
       const sim = t.simulation({ network: { loss: 0.1, duplicate: 0.05, latency: { kind: "uniform", minMs: 1, maxMs: 200 } } });
       const checker = new CausalChecker(sim, sim.stream("payloads"), nodes);
+      checker.explainWith(new PacketLog(sim, (text) => checker.isPayload(text)));
       const rng = sim.stream("workload");
       for (const id of nodes) {
         sim.addNode(id, (ctx: NodeContext) => impl.createCausalNode(ctx, { deliver: (origin, payload) => checker.deliver(id, origin, payload) }));

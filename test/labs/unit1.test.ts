@@ -14,7 +14,7 @@ describeLabHonesty<Lab1>({
   reference,
   skeleton,
   bugs: BUGS,
-  minBugs: 8,
+  minBugs: 36,
   instructorTests,
   traces: { tests: ["channel-sender-restart", "channel-random-faults", "causal-chain"], bug: "channel-incarnation-not-persisted" },
 });

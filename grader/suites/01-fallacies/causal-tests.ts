@@ -10,6 +10,7 @@ import type { NetworkConditions } from "../../sim/network.js";
 import type { Adversary, Simulation } from "../../sim/simulation.js";
 import type { LabTest, TestContext } from "../../runner/suite.js";
 import { CausalChecker } from "./causal-checker.js";
+import { PacketLog } from "./packet-log.js";
 import type { CausalNode, Lab1 } from "./interface.js";
 
 const NODES = ["n1", "n2", "n3", "n4"];
@@ -31,6 +32,7 @@ interface Workload {
 function runWorkload(impl: Lab1, t: TestContext, w: Workload): { sim: Simulation; checker: CausalChecker } {
   const sim = t.simulation(w.network ? { network: w.network } : {});
   const checker = new CausalChecker(sim, sim.stream("payloads"), NODES);
+  checker.explainWith(new PacketLog(sim, (text) => checker.isPayload(text)));
   const rng = sim.stream("workload");
   for (const id of NODES) {
     sim.addNode(id, (ctx: NodeContext) =>
@@ -64,7 +66,7 @@ export const causalTests: LabTest<Lab1>[] = [
     id: "causal-basic",
     part: "C",
     name: "a reliable network: every node delivers every broadcast once, its own included",
-    points: 4,
+    points: 3,
     run(impl, t) {
       runWorkload(impl, t, { broadcasts: 20, spreadMs: 500, replyChance: 0.2, maxReplies: 20, settleAt: 0, endAt: 5000 });
     },
@@ -73,7 +75,7 @@ export const causalTests: LabTest<Lab1>[] = [
     id: "causal-chain",
     part: "C",
     name: "a reply overtakes the message it replies to: it must be held back",
-    points: 5,
+    points: 4,
     run(impl, t) {
       runWorkload(impl, t, {
         broadcasts: 12,
@@ -88,10 +90,41 @@ export const causalTests: LabTest<Lab1>[] = [
     },
   },
   {
+    id: "causal-held-back-chain",
+    part: "C",
+    name: "a chain of three replies reaches the last node in reverse order: each is held back, then all are delivered",
+    points: 4,
+    run(impl, t) {
+      // n1 broadcasts; n2 replies when it delivers that; n3 replies to n2's reply. Links to n4 are
+      // slow from n1 and less slow from n2, so n4 receives n3's reply first and n1's broadcast last:
+      // it must hold two back, and deliver both once n1's arrives.
+      const sim = t.simulation({ network: { latency: { kind: "uniform", minMs: 1, maxMs: 10 } } });
+      const checker = new CausalChecker(sim, sim.stream("payloads"), NODES);
+      checker.explainWith(new PacketLog(sim, (text) => checker.isPayload(text)));
+      for (const id of NODES) {
+        sim.addNode(id, (ctx: NodeContext) => impl.createCausalNode(ctx, { deliver: (origin, payload) => checker.deliver(id, origin, payload) }));
+      }
+      const broadcastAt = (time: number, node: NodeId, why: string) =>
+        sim.callAt(time, node, `application: broadcast (${why})`, (n: CausalNode) => n.broadcast(checker.nextPayload(node)));
+      broadcastAt(10, "n1", "the first of the chain");
+      checker.onDelivered = (at, b) => {
+        if (at === "n2" && b.name === "n1#1") broadcastAt(sim.now + 1, "n2", "reply to n1#1");
+        if (at === "n3" && b.name === "n2#1") broadcastAt(sim.now + 1, "n3", "reply to n2#1");
+      };
+      scheduleAdversity(sim, {
+        adversary: (m) => (m.to === "n4" && m.from === "n1" ? { delaysMs: [600] } : m.to === "n4" && m.from === "n2" ? { delaysMs: [300] } : undefined),
+        settleAt: 2000,
+      });
+      sim.start();
+      sim.run(6000);
+      checker.checkAllDelivered("4000ms after the network became reliable at t=2000ms");
+    },
+  },
+  {
     id: "causal-reorder-loss",
     part: "C",
     name: "15% loss, 10% duplication, latency 1-150 ms: still exactly once and causal",
-    points: 6,
+    points: 5,
     run(impl, t) {
       runWorkload(impl, t, {
         network: { loss: 0.15, duplicate: 0.1, latency: { kind: "uniform", minMs: 1, maxMs: 150 } },
@@ -108,7 +141,7 @@ export const causalTests: LabTest<Lab1>[] = [
     id: "causal-random-faults",
     part: "C",
     name: "random fault schedules (loss, duplication, latency, partitions, pauses)",
-    points: 6,
+    points: 5,
     seeds: 10,
     run(impl, t) {
       const faults = faultSchedule({ nodes: NODES, horizonMs: 3000, maxEpisodes: 5, kinds: ["partition", "one-way", "bad-network", "pause"] });
@@ -132,6 +165,7 @@ export const causalTests: LabTest<Lab1>[] = [
     part: "C",
     name: `at most ${PACKETS_PER_BROADCAST_PER_PEER} packets per broadcast per other node on a reliable network`,
     points: 4,
+    handout: { section: "Part C: causal broadcast (25 points)", states: ["at most 3 packets per broadcast per other node on a healthy network"] },
     run(impl, t) {
       const { sim, checker } = runWorkload(impl, t, { broadcasts: 30, spreadMs: 1000, replyChance: 0.2, maxReplies: 20, settleAt: 0, endAt: 5000 });
       const budget = checker.broadcasts * (NODES.length - 1) * PACKETS_PER_BROADCAST_PER_PEER;

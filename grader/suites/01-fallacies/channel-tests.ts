@@ -11,6 +11,8 @@ import type { NetworkConditions } from "../../sim/network.js";
 import type { Adversary, Simulation } from "../../sim/simulation.js";
 import type { LabTest, TestContext } from "../../runner/suite.js";
 import { ChannelChecker } from "./channel-checker.js";
+import { explainTraffic, explainUndelivered, quietFailure } from "./channel-diagnosis.js";
+import { PacketLog } from "./packet-log.js";
 import type { ChannelNode, Lab1 } from "./interface.js";
 
 interface Stream {
@@ -36,6 +38,8 @@ export interface Scenario {
 interface Running {
   sim: Simulation;
   checker: ChannelChecker;
+  /** Which packets carried which message, for failure messages that say what the trace shows. */
+  log: PacketLog;
   /** The node instance and the objects the grader handed it, per node (latest incarnation). */
   instances: Map<NodeId, { node: ChannelNode; handedIn: unknown[] }>;
 }
@@ -44,6 +48,7 @@ interface Running {
 export function setUp(impl: Lab1, t: TestContext, s: Scenario): Running {
   const sim = t.simulation(s.network ? { network: s.network } : {});
   const checker = new ChannelChecker(sim, sim.stream("payloads"));
+  const log = new PacketLog(sim, (text) => checker.isPayload(text));
   const instances: Running["instances"] = new Map();
   for (const id of s.nodes ?? ["n1", "n2"]) {
     sim.addNode(id, (ctx: NodeContext) => {
@@ -64,12 +69,12 @@ export function setUp(impl: Lab1, t: TestContext, s: Scenario): Running {
   }
   scheduleAdversity(sim, s);
   sim.start();
-  return { sim, checker, instances };
+  return { sim, checker, log, instances };
 }
 
 export function runToEnd(r: Running, s: Scenario): void {
   r.sim.run(s.endAt);
-  r.checker.checkAllDelivered(`${s.endAt - s.settleAt}ms after the network healed at t=${s.settleAt}ms`);
+  r.checker.checkAllDelivered(`${s.endAt - s.settleAt}ms after the network healed at t=${s.settleAt}ms`, (lost) => explainUndelivered(r.log, lost, s.settleAt, r.checker, r.sim.now));
 }
 
 function scenarioTest(id: string, name: string, points: number, scenario: Scenario): LabTest<Lab1> {
@@ -114,14 +119,14 @@ export const channelTests: LabTest<Lab1>[] = [
     settleAt: 3000,
     endAt: 10000,
   }),
-  scenarioTest("channel-reorder", "every fourth packet held back past later ones: delivery stays in order", 4, {
+  scenarioTest("channel-reorder", "every fourth packet held back past later ones: delivery stays in order", 3, {
     network: { latency: { kind: "uniform", minMs: 1, maxMs: 30 } },
     streams: [{ from: "n1", to: "n2", count: 100, everyMs: 3 }],
     adversary: (m) => (m.from === "n1" && m.linkIndex % 4 === 1 ? { delaysMs: [150] } : undefined),
     settleAt: 3000,
     endAt: 10000,
   }),
-  scenarioTest("channel-acks-lost", "every packet from receiver to sender lost for 2 s while data arrives", 4, {
+  scenarioTest("channel-acks-lost", "every packet from receiver to sender lost for 2 s while data arrives", 3, {
     streams: [{ from: "n1", to: "n2", count: 60, everyMs: 20 }],
     faults: [
       { at: 0, type: "block", from: "n2", to: "n1" },
@@ -147,6 +152,16 @@ export const channelTests: LabTest<Lab1>[] = [
     settleAt: 3000,
     endAt: 15000,
   }),
+  scenarioTest("channel-fan-out", "one sender to two receivers, interleaved: each stream numbered on its own", 3, {
+    nodes: ["n1", "n2", "n3"],
+    network: lossy(0.1),
+    streams: [
+      { from: "n1", to: "n2", count: 50, everyMs: 10 },
+      { from: "n1", to: "n3", count: 50, startAt: 5, everyMs: 10 },
+    ],
+    settleAt: 3000,
+    endAt: 10000,
+  }),
   scenarioTest("channel-sender-restart", "the sender crashes mid-stream and restarts; its new messages still arrive", 5, {
     network: { latency: { kind: "uniform", minMs: 1, maxMs: 20 } },
     streams: [{ from: "n1", to: "n2", count: 100, everyMs: 10 }],
@@ -162,8 +177,9 @@ export const channelTests: LabTest<Lab1>[] = [
   {
     id: "channel-long-partition",
     part: "B",
-    name: "an 8 s partition: nothing lost, and retransmissions back off while it lasts",
+    name: "an 8 s partition: retransmissions back off while it lasts, and everything arrives within 4 s of the heal",
     points: 4,
+    handout: { section: "Part B: a reliable channel (45 points)", states: ["m × (10 + P / 500)", "4 s of the later of"] },
     run(impl, t) {
       const scenario: Scenario = {
         streams: [{ from: "n1", to: "n2", count: 10, startAt: 100, everyMs: 1 }],
@@ -172,7 +188,8 @@ export const channelTests: LabTest<Lab1>[] = [
           { at: 8050, type: "heal" },
         ],
         settleAt: 8050,
-        endAt: 20000,
+        // The handout's deadline: delivered within 4 s of the heal.
+        endAt: 12050,
       };
       const r = setUp(impl, t, scenario);
       let atStart = 0;
@@ -191,7 +208,7 @@ export const channelTests: LabTest<Lab1>[] = [
     id: "channel-random-faults",
     part: "B",
     name: "random fault schedules (loss, duplication, latency, partitions, pauses, sender crashes)",
-    points: 6,
+    points: 5,
     seeds: 10,
     run(impl, t) {
       const faults = faultSchedule({ nodes: ["n1", "n2", "n3"], crashable: ["n3"], horizonMs: 5000, maxEpisodes: 6 });
@@ -218,6 +235,7 @@ export const channelTests: LabTest<Lab1>[] = [
     part: "B",
     name: `dedup state stays bounded: at most ${STATE_BOUND} values retained after 4,000 messages`,
     points: 3,
+    handout: { section: "Part B: a reliable channel (45 points)", states: ["400 values"] },
     run(impl, t) {
       const scenario: Scenario = {
         network: { loss: 0.05, duplicate: 0.2, latency: { kind: "uniform", minMs: 1, maxMs: 50 } },
@@ -251,6 +269,7 @@ export const channelTests: LabTest<Lab1>[] = [
     part: "B",
     name: `at most ${PACKETS_PER_MESSAGE} packets per message with 10% loss, and silence once all is acknowledged`,
     points: 3,
+    handout: { section: "Part B: a reliable channel (45 points)", states: ["3 packets", "counted from the start to 7.5 s after the heal", "no packets at all"] },
     run(impl, t) {
       const scenario: Scenario = {
         network: { loss: 0.1, latency: { kind: "uniform", minMs: 5, maxMs: 30 } },
@@ -267,11 +286,14 @@ export const channelTests: LabTest<Lab1>[] = [
       runToEnd(r, scenario);
       const perMessage = sentBySettle / r.checker.sent;
       if (perMessage > PACKETS_PER_MESSAGE) {
-        t.fail(`the channels sent ${sentBySettle} packets (data and acks) to deliver ${r.checker.sent} messages: ${perMessage.toFixed(2)} per message, over the budget of ${PACKETS_PER_MESSAGE}. Retransmit only what is unacknowledged, and not before a round trip could have completed`);
+        t.fail(
+          `by t=10000ms the channels had sent ${sentBySettle} packets (data and acks) to deliver ${r.checker.sent} messages: ${perMessage.toFixed(2)} per message, over the budget of ${PACKETS_PER_MESSAGE}. ` +
+            explainTraffic(r.log, [["n1", "n2"], ["n2", "n1"]]),
+        );
       }
       const idle = r.sim.stats.sent - sentBySettle;
       if (idle > 0) {
-        t.fail(`the channels sent ${idle} more packets between t=10000ms and t=15000ms, when every message had been delivered and acknowledged long before: stop retransmitting once the receiver has acknowledged`);
+        t.fail(quietFailure(r.log, r.checker, 10000, 15000, scenario.settleAt));
       }
     },
   },

@@ -108,6 +108,71 @@ function trueOrdering(a: VectorTimestamp, b: VectorTimestamp): Ordering {
 const vectorArb = fc.dictionary(fc.constantFrom(...NODES), fc.integer({ min: 0, max: 4 }), { maxKeys: 4 });
 const show = (v: VectorTimestamp) => JSON.stringify(v);
 
+/**
+ * One operation on a vector clock owned by n2. A received stamp never knows more of n2's own events
+ * than n2 does, so `own` (reduced modulo n2's count so far) gives the stamp an n2 entry that is possible.
+ */
+type VectorOp = { op: "tick" } | { op: "send" } | { op: "receive"; remote: VectorTimestamp; own?: number };
+
+/** Applies `list` to a fresh VectorClock("n2"), comparing each result with the rules; the first breach, or null. */
+function vectorRuleBreach(impl: Lab1, list: readonly VectorOp[]): string | null {
+  const clock = new impl.VectorClock("n2");
+  if (!sameVector(clock.time, {})) return `a new VectorClock has time ${show(clock.time)}; it should be {} (every entry 0)`;
+  let model: Record<NodeId, number> = {};
+  const done: string[] = [];
+  const returned: { call: string; value: VectorTimestamp; text: string }[] = [];
+  for (const o of list) {
+    let call: string;
+    let value: VectorTimestamp;
+    let want: Record<NodeId, number>;
+    if (o.op === "receive") {
+      const mine = model.n2 ?? 0;
+      const stamp: VectorTimestamp = Object.freeze({ ...o.remote, ...(o.own !== undefined && mine > 0 ? { n2: o.own % (mine + 1) } : {}) });
+      call = `receive(${show(stamp)})`;
+      value = clock.receive(stamp);
+      const merged: Record<NodeId, number> = { ...model };
+      for (const [k, v] of Object.entries(stamp)) merged[k] = Math.max(merged[k] ?? 0, v);
+      want = { ...merged, n2: (merged.n2 ?? 0) + 1 };
+      done.push(call);
+      const after = `on n2, after ${done.join(", ")}`;
+      if (!sameVector(value, want)) {
+        const own = (value?.n2 ?? 0) - (want.n2 ?? 0);
+        const why =
+          own === 1 && sameVector({ ...value, n2: want.n2 as number }, want)
+            ? "n2's own entry went up by 2: a receive is one event, so take the entry-wise maximum and then add 1 to n2's entry once"
+            : own === -1 && sameVector({ ...value, n2: want.n2 as number }, want)
+              ? "n2's own entry did not go up: after the entry-wise maximum, the receive itself is an event on n2, so add 1 to n2's entry"
+              : "a receive takes the entry-wise maximum of n2's vector and the message's stamp, then adds 1 to n2's own entry";
+        return `${after}: ${call} returned ${show(value)}; the rules give ${show(want)}. ${why}`;
+      }
+    } else {
+      call = `${o.op}()`;
+      value = clock[o.op]();
+      want = { ...model, n2: (model.n2 ?? 0) + 1 };
+      done.push(call);
+      if (!sameVector(value, want)) {
+        return `on n2, after ${done.join(", ")}: ${call} returned ${show(value)}; the rules give ${show(want)}: a ${o.op === "tick" ? "local event" : "send"} adds 1 to n2's own entry and changes nothing else`;
+      }
+    }
+    if (!sameVector(clock.time, value)) return `on n2, after ${done.join(", ")}: ${call} returned ${show(value)} but clock.time is ${show(clock.time)}; they should agree`;
+    model = want;
+    returned.push({ call, value, text: show(value) });
+    for (const r of returned) {
+      if (show(r.value) !== r.text) {
+        return `on n2, after ${done.join(", ")}: the vector ${r.call} returned was ${r.text} but has since become ${show(r.value)}; return a copy (a snapshot), not the clock's own record`;
+      }
+    }
+  }
+  return null;
+}
+
+/** Equal as vector timestamps: a missing entry counts as 0. */
+function sameVector(a: VectorTimestamp | null | undefined, b: VectorTimestamp): boolean {
+  if (a === null || typeof a !== "object") return false;
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if ((a[k] ?? 0) !== (b[k] ?? 0)) return false;
+  return true;
+}
+
 // ------------------------------------------------------------------ the tests
 
 export const clockTests: LabTest<Lab1>[] = [
@@ -151,7 +216,7 @@ export const clockTests: LabTest<Lab1>[] = [
     id: "lamport-happens-before",
     part: "A",
     name: "Lamport clock: if a happens before b then L(a) < L(b), in a simulated run",
-    points: 7,
+    points: 6,
     run(impl, t) {
       const { events } = recordRun(impl, t, "lamport");
       const hb = new HappensBefore(events);
@@ -168,7 +233,7 @@ export const clockTests: LabTest<Lab1>[] = [
     id: "lamport-total-order",
     part: "A",
     name: "Lamport stamps: compareLamport is a total order (time, then node id) that respects happens-before",
-    points: 5,
+    points: 4,
     run(impl, t) {
       const stamp = fc.record({ time: fc.integer({ min: 0, max: 5 }), node: fc.constantFrom(...NODES) });
       const sign = (x: number) => (x < 0 ? -1 : x > 0 ? 1 : 0);
@@ -193,15 +258,46 @@ export const clockTests: LabTest<Lab1>[] = [
     },
   },
   {
+    id: "vector-rules",
+    part: "A",
+    name: "Vector clock: each operation returns exactly the vector the rules give, as a snapshot",
+    points: 5,
+    run(impl, t) {
+      // The classic mistakes show on the very first receive, so try the smallest case by name first.
+      const first = vectorRuleBreach(impl, [{ op: "receive", remote: { n1: 1 } }]);
+      if (first) t.fail(first);
+      const remote = fc.dictionary(fc.constantFrom("n1", "n3", "n4"), fc.integer({ min: 0, max: 6 }), { maxKeys: 3 });
+      const ops = fc.array(
+        fc.oneof(
+          fc.constant<VectorOp>({ op: "tick" }),
+          fc.constant<VectorOp>({ op: "send" }),
+          fc.tuple(remote, fc.nat()).map(([r, own]): VectorOp => ({ op: "receive", remote: r, own })),
+        ),
+        { minLength: 1, maxLength: 20 },
+      );
+      checkProperty(t, ops, (list) => vectorRuleBreach(impl, list));
+    },
+  },
+  {
     id: "vector-compare-merge",
     part: "A",
     name: "Vector timestamps: compareVectors and mergeVectors (missing entries count as 0)",
-    points: 6,
+    points: 5,
     run(impl, t) {
       checkProperty(t, fc.tuple(vectorArb, vectorArb), ([a, b]) => {
         const got = impl.compareVectors(a, b);
         const want = trueOrdering(a, b);
-        if (got !== want) return `compareVectors(${show(a)}, ${show(b)}) returned ${JSON.stringify(got)}; the answer is "${want}" (a node missing from a timestamp counts as 0)`;
+        if (got !== want) {
+          const keys = (v: VectorTimestamp) => Object.keys(v).filter((k) => (v[k] ?? 0) !== 0).sort().join();
+          const missing = keys(a) !== keys(b) ? ", counting a node missing from a timestamp as 0" : "";
+          const why =
+            want === "concurrent"
+              ? `some entries of a are smaller than b's and others larger${missing}`
+              : want === "equal"
+                ? `no entry differs${missing}`
+                : `every entry of one is <= the other's and one is smaller${missing}`;
+          return `compareVectors(${show(a)}, ${show(b)}) returned ${JSON.stringify(got)}; the answer is "${want}" (${why})`;
+        }
         const merged = impl.mergeVectors(a, b);
         for (const k of NODES) {
           const want = Math.max(a[k] ?? 0, b[k] ?? 0);
@@ -215,7 +311,7 @@ export const clockTests: LabTest<Lab1>[] = [
     id: "vector-happens-before",
     part: "A",
     name: "Vector clock: V(a) < V(b) exactly when a happens before b, in a simulated run",
-    points: 7,
+    points: 5,
     run(impl, t) {
       const { events } = recordRun(impl, t, "vector");
       for (const e of events) {
