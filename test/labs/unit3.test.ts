@@ -1,5 +1,6 @@
 /**
- * Lab 3's suite is honest (see lab-honesty.ts), its topologies are what their names say, and a passing
+ * Lab 3's suite is honest (see lab-honesty.ts), every one of its tests (practice ones too) names the
+ * handout section that states what it enforces, its topologies are what their names say, and a passing
  * efficiency run notes its metrics in the trace.
  */
 import { describe, expect, it } from "vitest";
@@ -11,7 +12,7 @@ import * as skeleton from "../../labs/03-gossip/index.js";
 import { BUGS } from "../../solutions-private/03-gossip/bugs/index.js";
 import * as reference from "../../solutions-private/03-gossip/index.js";
 import { instructorTests } from "../../solutions-private/03-gossip/instructor-suite.js";
-import { describeLabHonesty } from "./lab-honesty.js";
+import { describeLabHonesty, handoutSections } from "./lab-honesty.js";
 
 describeLabHonesty<Lab3>({
   suite,
@@ -44,5 +45,19 @@ describe("Lab 3 metrics", () => {
     const result = runSeed(suite, test, reference as Lab3, 1, { trace: true });
     expect(result.passed).toBe(true);
     expect(result.trace).toMatch(/metrics \(batched tier, passed\): 25 nodes, 100ms links: 400 broadcasts: [\d.]+ messages/);
+  });
+});
+
+describe("Lab 3 handout", () => {
+  it("states what every test enforces, practice and instructor-only alike", () => {
+    const sections = handoutSections(suite.lab);
+    const flat = (text: string) => text.replace(/\s+/g, " ").trim().toLowerCase();
+    for (const t of [...suite.tests, ...instructorTests]) {
+      expect(t.handout, `${t.id} has no handout statement`).toBeDefined();
+      const { section, states } = t.handout as NonNullable<typeof t.handout>;
+      const text = sections.get(flat(section));
+      expect(text, `${t.id}: no handout section "${section}"`).toBeDefined();
+      for (const phrase of states) expect(text, `${t.id}: "${section}" never says "${phrase}"`).toContain(flat(phrase));
+    }
   });
 });

@@ -25,11 +25,20 @@ export interface BroadcastMetrics {
 export class BroadcastChecker {
   private readonly sent = new Map<number, Sent>();
   private nextValue = 1;
+  /** When each node's instances were created: restarts explain duplicates. */
+  private readonly starts = new Map<NodeId, number[]>();
 
   constructor(
     private readonly sim: Simulation,
     private readonly nodes: readonly NodeId[],
   ) {}
+
+  /** Called whenever a node (re)starts: a fresh instance is created for it. */
+  started(node: NodeId): void {
+    const starts = this.starts.get(node) ?? [];
+    starts.push(this.sim.now);
+    this.starts.set(node, starts);
+  }
 
   /** A fresh value for `origin` to broadcast now. */
   register(origin: NodeId): number {
@@ -45,11 +54,12 @@ export class BroadcastChecker {
     if (b === undefined) throw new Violation(`${at} delivered ${JSON.stringify(value)} at t=${now}ms, but nobody broadcast that value`, { time: now, node: at });
     const before = b.deliveredAt.get(at);
     if (before !== undefined) {
-      throw new Violation(
-        `${at} delivered value ${value} (broadcast by ${b.origin} at t=${b.at}ms) twice: at t=${before}ms and again at t=${now}ms. ` +
-          `Deliver each value once per node; remember what you delivered, durably if a restart must not forget it`,
-        { time: now, node: at },
-      );
+      const restart = (this.starts.get(at) ?? []).find((t) => t > before && t <= now);
+      const why =
+        restart !== undefined
+          ? `, after it restarted at t=${restart}ms: it forgot what it had delivered. Write the seen-set to ctx.storage and sync() before delivering (only synced writes survive a crash), and read it back when the node starts`
+          : `, with no restart in between: check the seen-set before delivering, not only before forwarding`;
+      throw new Violation(`${at} delivered value ${value} (broadcast by ${b.origin} at t=${b.at}ms) twice: at t=${before}ms and again at t=${now}ms${why}`, { time: now, node: at });
     }
     b.deliveredAt.set(at, now);
   }
@@ -59,6 +69,13 @@ export class BroadcastChecker {
       for (const n of this.nodes) {
         if (!b.deliveredAt.has(n)) {
           const others = b.deliveredAt.size;
+          if (n === b.origin) {
+            throw new Violation(
+              `${n} broadcast value ${value} at t=${b.at}ms but never delivered it itself by t=${this.sim.now}ms (${others} of ${this.nodes.length} nodes did), ${why}: ` +
+                `the broadcaster delivers its own values too, once, like every other node`,
+              { time: this.sim.now, node: n },
+            );
+          }
           throw new Violation(
             `${n} never delivered value ${value} (broadcast by ${b.origin} at t=${b.at}ms; ${others} of ${this.nodes.length} nodes did) by t=${this.sim.now}ms, ${why}`,
             { time: this.sim.now, node: n },
@@ -66,6 +83,16 @@ export class BroadcastChecker {
         }
       }
     }
+  }
+
+  /** Every value broadcast so far, with who broadcast it and when. */
+  *values(): IterableIterator<{ value: number; origin: NodeId; at: number }> {
+    for (const [value, b] of this.sent) yield { value, origin: b.origin, at: b.at };
+  }
+
+  /** Whether `node` has delivered `value`. */
+  hasDelivered(node: NodeId, value: number): boolean {
+    return this.sent.get(value)?.deliveredAt.has(node) ?? false;
   }
 
   get broadcasts(): number {

@@ -9,7 +9,7 @@ import type { FaultSchedule } from "../../sim/faults.js";
 import type { NetworkConditions } from "../../sim/network.js";
 import type { Random } from "../../sim/random.js";
 import type { Simulation } from "../../sim/simulation.js";
-import type { LabTest, TestContext } from "../../runner/suite.js";
+import type { HandoutStatement, LabTest, TestContext } from "../../runner/suite.js";
 import { quietAfter, scheduleAdversity } from "../shared/adversity.js";
 import { checkCrdtLaws, gCounterSpec, lwwSpec, orSetSpec, pnCounterSpec } from "./crdt-laws.js";
 import type { CrdtNode, CrdtReadout, CrdtUpdate, Lab3 } from "./interface.js";
@@ -18,7 +18,7 @@ import { nodeNames } from "./topology.js";
 const NODES = nodeNames(5);
 const ELEMENTS = ["a", "b", "c", "d", "e", "f"];
 /** How long after healing replicas have to agree. */
-const CONVERGE_MS = 4000;
+export const CONVERGE_MS = 4000;
 
 interface Workload {
   network: Partial<NetworkConditions>;
@@ -32,6 +32,8 @@ export class Expectation {
   counter = 0;
   balance = 0;
   register: { value: Json; time: number; node: NodeId } | null = null;
+  /** Every register write, by its value (each write's value is unique). */
+  readonly writes = new Map<string, { time: number; node: NodeId }>();
   /** Per element: was its latest operation (in virtual time) an add? */
   readonly lastWasAdd = new Map<string, boolean>();
 
@@ -50,6 +52,7 @@ export class Expectation {
         if (this.lastWasAdd.has(op.element)) this.lastWasAdd.set(op.element, false);
         break;
       case "register":
+        this.writes.set(JSON.stringify(op.value), { time: now, node });
         if (this.register === null || now > this.register.time || (now === this.register.time && node > this.register.node)) {
           this.register = { value: op.value, time: now, node };
         }
@@ -155,10 +158,13 @@ export function checkAgainstUpdates(sim: Simulation, read: CrdtReadout, expect: 
   for (const key of ["counter", "balance", "register"] as const) {
     if (JSON.stringify(read[key]) !== JSON.stringify(want[key])) {
       const what = { counter: "the G-Counter", balance: "the PN-Counter", register: "the register" }[key];
+      const shown = key === "register" ? expect.writes.get(JSON.stringify(read.register)) : undefined;
       const why =
-        key === "register"
-          ? `the last write, by ${expect.register?.node} at t=${expect.register?.time}ms, must win`
-          : "the sum of every update made anywhere: none may be lost or counted twice";
+        key !== "register"
+          ? "the sum of every update made anywhere: none may be lost or counted twice"
+          : shown !== undefined
+            ? `that value was written by ${shown.node} at t=${shown.time}ms, but the last write, by ${expect.register?.node} at t=${expect.register?.time}ms, must win: timestamp each write with ctx.now() when it is made (ties go to the larger node id)`
+            : `the last write, by ${expect.register?.node} at t=${expect.register?.time}ms, must win`;
       throw new Violation(`every node reads ${JSON.stringify(read[key])} from ${what} at t=${sim.now}ms, but it should be ${JSON.stringify(want[key])}: ${why}`, { time: sim.now });
     }
   }
@@ -201,12 +207,16 @@ export function checkConverged(
   return (first as { read: CrdtReadout }).read;
 }
 
+/** Where the handout states what a Part B test enforces. */
+const PART_B = (...states: string[]): HandoutStatement => ({ section: "Part B: state-based CRDTs (30 points)", states });
+
 export const crdtTests: LabTest<Lab3>[] = [
   {
     id: "crdt-gcounter-laws",
     part: "B",
     name: "G-Counter: merge is commutative, associative and idempotent, and never loses an increment",
     points: 4,
+    handout: PART_B("merge must be idempotent", "rebuild a replica from its own `state()`", "plain JSON", "a snapshot already returned never changes"),
     run: (impl, t) => checkCrdtLaws(impl, t, gCounterSpec),
   },
   {
@@ -214,6 +224,7 @@ export const crdtTests: LabTest<Lab3>[] = [
     part: "B",
     name: "PN-Counter: the merge laws, and no increment or decrement lost",
     points: 4,
+    handout: PART_B("merge must be idempotent", "rebuild a replica from its own `state()`", "`value()` may be negative"),
     run: (impl, t) => checkCrdtLaws(impl, t, pnCounterSpec),
   },
   {
@@ -221,6 +232,7 @@ export const crdtTests: LabTest<Lab3>[] = [
     part: "B",
     name: "OR-Set: the merge laws, and add wins over a concurrent remove",
     points: 5,
+    handout: PART_B("a remove cancels the adds of `e` that the replica has seen, and no others", "must get a tag it has never used"),
     run: (impl, t) => checkCrdtLaws(impl, t, orSetSpec),
   },
   {
@@ -228,6 +240,7 @@ export const crdtTests: LabTest<Lab3>[] = [
     part: "B",
     name: "LWW register: the merge laws, and the largest (timestamp, replica) wins",
     points: 4,
+    handout: PART_B("breaking ties by replica id (the larger id, by string comparison, wins)"),
     run: (impl, t) => checkCrdtLaws(impl, t, lwwSpec),
   },
   {
@@ -235,6 +248,7 @@ export const crdtTests: LabTest<Lab3>[] = [
     part: "B",
     name: "replicas updated on both sides of partitions, with loss and duplication, converge once it heals",
     points: 7,
+    handout: PART_B("within 4 s after the network heals", "10% each in scripted tests", "1–50 ms in `crdt-converge-partitions`", "removes an element at one node and adds it back at another"),
     run(impl, t) {
       runReplicas(impl, t, {
         network: { loss: 0.1, duplicate: 0.1, latency: { kind: "uniform", minMs: 1, maxMs: 50 } },
@@ -254,6 +268,7 @@ export const crdtTests: LabTest<Lab3>[] = [
     part: "B",
     name: "random fault schedules (partitions, one-way cuts, loss, duplication, reordering): replicas converge",
     points: 6,
+    handout: PART_B("within 4 s after the network heals", "spells of up to 60% loss and 30% duplication in random schedules", "1–40 ms in `crdt-random-faults`"),
     seeds: 10,
     run(impl, t) {
       const faults = faultSchedule({ nodes: NODES, horizonMs: 4000, maxEpisodes: 5, kinds: ["partition", "one-way", "bad-network"] });

@@ -2,7 +2,7 @@
  * The topologies Part A runs on, and a context wrapper that makes a topology's links the only ones
  * that exist: a node that sends to a non-neighbour fails the test at that send.
  */
-import type { NodeContext, NodeId } from "../../sim/api.js";
+import type { Json, NodeContext, NodeId } from "../../sim/api.js";
 import { Violation } from "../../sim/errors.js";
 
 export type TopologyKind = "line" | "ring" | "tree" | "grid" | "mesh";
@@ -46,8 +46,11 @@ export function topology(kind: TopologyKind, n: number): Topology {
   return new Map([...links].map(([id, set]) => [id, [...set]]));
 }
 
-/** `ctx` with `send` restricted to `neighbours`, so the topology is enforced at the first stray message. */
-export function linksOnly(ctx: NodeContext, neighbours: readonly NodeId[], kind: TopologyKind, now: () => number): NodeContext {
+/**
+ * `ctx` with `send` restricted to `neighbours`, so the topology is enforced at the first stray message;
+ * `onSend` sees every message that goes out (for the traffic budget).
+ */
+export function linksOnly(ctx: NodeContext, neighbours: readonly NodeId[], kind: TopologyKind, now: () => number, onSend: (msg: Json) => void = () => {}): NodeContext {
   const allowed = new Set(neighbours);
   return {
     id: ctx.id,
@@ -61,6 +64,7 @@ export function linksOnly(ctx: NodeContext, neighbours: readonly NodeId[], kind:
           { time: now(), node: ctx.id },
         );
       }
+      onSend(msg);
       ctx.send(to, msg);
     },
     setTimer: (delayMs, payload) => ctx.setTimer(delayMs, payload),
