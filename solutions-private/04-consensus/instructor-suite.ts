@@ -22,7 +22,7 @@ import { quietAfter, scheduleAdversity } from "../../grader/suites/shared/advers
 import { manyInstances, randomInputs, type Instance } from "../../grader/suites/04-consensus/ben-or-tests.js";
 import type { Lab4 } from "../../grader/suites/04-consensus/interface.js";
 import { GST_BOUND_MS, SMALL, runUntilDecided, scriptedTest } from "../../grader/suites/04-consensus/paxos-tests.js";
-import { paxosWorld } from "../../grader/suites/04-consensus/paxos-world.js";
+import { explained, paxosWorld } from "../../grader/suites/04-consensus/paxos-world.js";
 
 const SEVEN = ["n1", "n2", "n3", "n4", "n5", "n6", "n7"];
 const FIVE = ["n1", "n2", "n3", "n4", "n5"];
@@ -61,6 +61,7 @@ function splitNetwork(t: TestContext, n: number): { t: TestContext; describe: st
     },
     fail: (message, where) => t.fail(message, where),
     withGeneratedFaults: (faults, scenario) => t.withGeneratedFaults(faults, scenario),
+    measure: (name, value, bound) => t.measure(name, value, bound),
   };
   return { t: wrapped, describe: `{${ids.slice(0, half).join(", ")}} and {${ids.slice(half).join(", ")}}` };
 }
@@ -72,22 +73,29 @@ export const instructorTests: LabTest<Lab4>[] = [
     name: "7 nodes, all roles: crash storms with heavy duplication and reordering; agreement, then everyone decides",
     points: 3,
     seeds: 4,
+    handout: {
+      section: "Part A's faults, latencies and deadlines",
+      states: ["up to seven nodes 1-60 ms", "up to 10% lost and 30% duplicated", "paused nodes", "crash and restart of any node", "within 6 s in the random ones (also with up to seven nodes"],
+    },
     run(impl, t) {
       const faults = faultSchedule({ nodes: SEVEN, crashable: SEVEN, horizonMs: 2500, maxEpisodes: 8, maxDurationMs: 800, kinds: ["crash-restart", "bad-network", "one-way", "pause"] });
-      t.withGeneratedFaults(faults, (schedule) => {
-        const values = new Map(SEVEN.map((n) => [n, `v-${n}`] as const));
-        const w = paxosWorld(impl, t, {
-          roles: { proposers: SEVEN, acceptors: SEVEN, learners: SEVEN },
-          network: { loss: 0.05, duplicate: 0.3, latency: { kind: "uniform", minMs: 1, maxMs: 60 } },
-          reproposeOnRestart: values,
-        });
-        const starts = w.sim.stream("proposals");
-        for (const n of SEVEN) w.propose(n, values.get(n) as string, Math.floor(starts.next() * 600));
-        const settleAt = quietAfter(schedule, 2500);
-        scheduleAdversity(w.sim, { faults: schedule, settleAt });
-        w.sim.start();
-        runUntilDecided(w, t, SEVEN, settleAt + 6000, `6000ms after the network healed and every node was up at t=${settleAt}ms`);
-      });
+      t.withGeneratedFaults(faults, (schedule) =>
+        explained((observe) => {
+          const values = new Map(SEVEN.map((n) => [n, `v-${n}`] as const));
+          const w = paxosWorld(impl, t, {
+            roles: { proposers: SEVEN, acceptors: SEVEN, learners: SEVEN },
+            network: { loss: 0.05, duplicate: 0.3, latency: { kind: "uniform", minMs: 1, maxMs: 60 } },
+            reproposeOnRestart: values,
+            observe,
+          });
+          const starts = w.sim.stream("proposals");
+          for (const n of SEVEN) w.propose(n, values.get(n) as string, Math.floor(starts.next() * 600));
+          const settleAt = quietAfter(schedule, 2500);
+          scheduleAdversity(w.sim, { faults: schedule, settleAt });
+          w.sim.start();
+          runUntilDecided(w, t, SEVEN, settleAt + 6000, `6000ms after the network healed and every node was up at t=${settleAt}ms`);
+        }),
+      );
     },
   },
   {
@@ -96,34 +104,41 @@ export const instructorTests: LabTest<Lab4>[] = [
     name: "5 nodes, all roles: every 100ms three nodes crash together and restart, and restarted proposers propose again; at most one value is ever chosen",
     points: 3,
     seeds: 4,
+    handout: {
+      section: "Part A's faults, latencies and deadlines",
+      states: ["a majority of the nodes may be down at once", "a restarted proposer may be asked to propose again", "Safety", "is checked at every step", "after a storm of crashes"],
+    },
     run(impl, t) {
-      const values = new Map(FIVE.map((n) => [n, `v-${n}`] as const));
-      const w = paxosWorld(impl, t, {
-        roles: { proposers: FIVE, acceptors: FIVE, learners: FIVE },
-        network: { latency: { kind: "uniform", minMs: 1, maxMs: 30 } },
-        reproposeOnRestart: values,
+      explained((observe) => {
+        const values = new Map(FIVE.map((n) => [n, `v-${n}`] as const));
+        const w = paxosWorld(impl, t, {
+          roles: { proposers: FIVE, acceptors: FIVE, learners: FIVE },
+          network: { latency: { kind: "uniform", minMs: 1, maxMs: 30 } },
+          reproposeOnRestart: values,
+          observe,
+        });
+        const starts = w.sim.stream("proposals");
+        for (const n of FIVE) w.propose(n, values.get(n) as string, Math.floor(starts.next() * 200));
+        // A rolling storm: from t=40ms, every 100ms three nodes (picked from the seed) crash together and
+        // restart 30-60ms later, forgetting everything they did not sync.
+        const storm = w.sim.stream("storm");
+        const stormEnds = 40 + STORM_WAVES * 100;
+        // The nodes of the latest wave talk fast, the others slowly: a restarted proposer hears first
+        // from acceptors that have just restarted too.
+        let recent: NodeId[] = [];
+        const delays = w.sim.stream("storm-delays");
+        w.sim.intercept((m) => ({ delaysMs: [recent.includes(m.from) ? 1 + Math.floor(delays.next() * 10) : 20 + Math.floor(delays.next() * 21)] }));
+        w.sim.at(stormEnds, "the storm is over; the network is reliable again", () => w.sim.intercept(null));
+        for (let k = 0; k < STORM_WAVES; k++) {
+          const at = 40 + k * 100 + Math.floor(storm.next() * 20);
+          const down = pick(storm, FIVE, 3);
+          const upAt = at + 30 + Math.floor(storm.next() * 31);
+          w.sim.at(at, `storm wave ${k + 1}: ${down.join(", ")} crash; until the next wave their messages take 1-10ms, everyone else's 20-40ms`, () => (recent = down));
+          w.sim.scheduleFaults(down.flatMap((node) => [{ at, type: "crash" as const, node }, { at: upAt, type: "restart" as const, node }]));
+        }
+        w.sim.start();
+        runUntilDecided(w, t, FIVE, stormEnds + 6000, `6000ms after the last crash of the storm (t=${stormEnds}ms)`);
       });
-      const starts = w.sim.stream("proposals");
-      for (const n of FIVE) w.propose(n, values.get(n) as string, Math.floor(starts.next() * 200));
-      // A rolling storm: from t=40ms, every 100ms three nodes (picked from the seed) crash together and
-      // restart 30-60ms later, forgetting everything they did not sync.
-      const storm = w.sim.stream("storm");
-      const stormEnds = 40 + STORM_WAVES * 100;
-      // The nodes of the latest wave talk fast, the others slowly: a restarted proposer hears first
-      // from acceptors that have just restarted too.
-      let recent: NodeId[] = [];
-      const delays = w.sim.stream("storm-delays");
-      w.sim.intercept((m) => ({ delaysMs: [recent.includes(m.from) ? 1 + Math.floor(delays.next() * 10) : 20 + Math.floor(delays.next() * 21)] }));
-      w.sim.at(stormEnds, "the storm is over; the network is reliable again", () => w.sim.intercept(null));
-      for (let k = 0; k < STORM_WAVES; k++) {
-        const at = 40 + k * 100 + Math.floor(storm.next() * 20);
-        const down = pick(storm, FIVE, 3);
-        const upAt = at + 30 + Math.floor(storm.next() * 31);
-        w.sim.at(at, `storm wave ${k + 1}: ${down.join(", ")} crash; until the next wave their messages take 1-10ms, everyone else's 20-40ms`, () => (recent = down));
-        w.sim.scheduleFaults(down.flatMap((node) => [{ at, type: "crash" as const, node }, { at: upAt, type: "restart" as const, node }]));
-      }
-      w.sim.start();
-      runUntilDecided(w, t, FIVE, stormEnds + 6000, `6000ms after the last crash of the storm (t=${stormEnds}ms)`);
     },
   },
   // p1's accepts are on their way when p2's higher prepare reaches a1 and a3; a1 promises, crashes
@@ -143,43 +158,49 @@ export const instructorTests: LabTest<Lab4>[] = [
     ],
     settleAt: 500,
     endAt: 4000,
-  }),
+  }, { section: "Part A's faults, latencies and deadlines", states: ["right after an acceptor promised", "within 3.5 s in the scripted tests"] }),
   {
     id: "paxos-gst-five-proposers",
     part: "B",
     name: `five proposers start together and duel on an adversarial but timely network: all decide within ${GST_BOUND_MS}ms of GST`,
     points: 6,
     seeds: 4,
+    handout: {
+      section: "Part B's networks",
+      states: ["every message takes 5 or 25 ms, as an adversary picks", "by what a message carries", "up to five proposers", "every proposer decides within 3000 ms of GST"],
+    },
     run(impl, t) {
-      const gst = 1500;
-      const w = paxosWorld(impl, t, { roles: { proposers: FIVE_PROPOSERS, acceptors: FIVE_ACCEPTORS, learners: FIVE_PROPOSERS } });
-      const values = FIVE_PROPOSERS.map((p) => `value-of-${p}`);
-      const starts = w.sim.stream("proposals");
-      for (const [i, p] of FIVE_PROPOSERS.entries()) w.propose(p, values[i] as string, Math.floor(starts.next() * 20));
-      // Before GST every node is cut off. From GST on nothing is lost and every message takes 5 or
-      // 25 ms, as an adversary picks: a proposer's messages that carry a proposed value (its
-      // accepts, whatever they are called) are slow, everything else is fast. A new prepare then
-      // always overtakes the accepts of the proposer that is ahead, unless the proposers' retries drift apart.
-      w.sim.partition([...FIVE_PROPOSERS, ...FIVE_ACCEPTORS].map((n) => [n]));
-      w.sim.at(gst, `GST: the network heals; a proposer's messages that carry a value take ${SLOW_MS}ms, all others ${FAST_MS}ms`, () => {
-        w.sim.heal();
-        w.sim.setNetwork({ loss: 0, duplicate: 0, latency: { kind: "constant", ms: FAST_MS } });
-        w.sim.intercept((m) => {
-          if (!FIVE_PROPOSERS.includes(m.from)) return undefined;
-          const text = JSON.stringify(m.msg) ?? "";
-          return { delaysMs: [values.some((v) => text.includes(JSON.stringify(v))) ? SLOW_MS : FAST_MS] };
+      explained((observe) => {
+        const gst = 1500;
+        const w = paxosWorld(impl, t, { roles: { proposers: FIVE_PROPOSERS, acceptors: FIVE_ACCEPTORS, learners: FIVE_PROPOSERS }, observe });
+        const values = FIVE_PROPOSERS.map((p) => `value-of-${p}`);
+        const starts = w.sim.stream("proposals");
+        for (const [i, p] of FIVE_PROPOSERS.entries()) w.propose(p, values[i] as string, Math.floor(starts.next() * 20));
+        // Before GST every node is cut off. From GST on nothing is lost and every message takes 5 or
+        // 25 ms, as an adversary picks: a proposer's messages that carry a proposed value (its
+        // accepts, whatever they are called) are slow, everything else is fast. A new prepare then
+        // always overtakes the accepts of the proposer that is ahead, unless the proposers' retries drift apart.
+        w.sim.partition([...FIVE_PROPOSERS, ...FIVE_ACCEPTORS].map((n) => [n]));
+        w.sim.at(gst, `GST: the network heals; a proposer's messages that carry a value take ${SLOW_MS}ms, all others ${FAST_MS}ms`, () => {
+          w.sim.heal();
+          w.sim.setNetwork({ loss: 0, duplicate: 0, latency: { kind: "constant", ms: FAST_MS } });
+          w.sim.intercept((m) => {
+            if (!FIVE_PROPOSERS.includes(m.from)) return undefined;
+            const text = JSON.stringify(m.msg) ?? "";
+            return { delaysMs: [values.some((v) => text.includes(JSON.stringify(v))) ? SLOW_MS : FAST_MS] };
+          });
         });
+        w.sim.start();
+        runUntilDecided(
+          w,
+          t,
+          FIVE_PROPOSERS,
+          gst + GST_BOUND_MS,
+          `${GST_BOUND_MS}ms after the network became timely at t=${gst}ms (GST), with five proposers duelling. ` +
+            `A proposer that retries at once, or after the same fixed pause, sends its next prepare while the other proposer's accepts are still on their way, round after round; ` +
+            `after a rejection wait a random backoff that grows with each failure (and exceeds a round trip), so that one proposer gets a quiet window`,
+        );
       });
-      w.sim.start();
-      runUntilDecided(
-        w,
-        t,
-        FIVE_PROPOSERS,
-        gst + GST_BOUND_MS,
-        `${GST_BOUND_MS}ms after the network became timely at t=${gst}ms (GST), with five proposers duelling. ` +
-          `A proposer that retries at once, or after the same fixed pause, sends its next prepare while the other proposer's accepts are still on their way, round after round; ` +
-          `after a rejection wait a random backoff that grows with each failure (and exceeds a round trip), so that one proposer gets a quiet window`,
-      );
     },
   },
   {
@@ -190,6 +211,10 @@ export const instructorTests: LabTest<Lab4>[] = [
     // Waiting for a majority instead of n-f fails about 70% of seeds here: ten seeds let it through
     // about once in 300,000 gradings (four would, once in a hundred). A seed takes about 50 ms.
     seeds: 10,
+    handout: {
+      section: "Part C's networks and deadline",
+      states: ["1-10 ms inside a half and 50-150 ms across", "f may be below its maximum", "within 120 s on a split network"],
+    },
     run(impl, t) {
       // Twelve instances of each size, f alternating between below its maximum and at it.
       const plans: [number, number[]][] = [

@@ -20,7 +20,7 @@ describeLabHonesty<Lab4>({
   reference: reference as Lab4,
   skeleton,
   bugs: BUGS,
-  minBugs: 8,
+  minBugs: 26,
   instructorTests,
   traces: { tests: ["paxos-explore-after-choice", "paxos-random-faults"], bug: "paxos-acceptor-no-sync" },
 });

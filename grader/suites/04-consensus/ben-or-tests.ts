@@ -7,6 +7,7 @@ import type { NodeContext, NodeId } from "../../sim/api.js";
 import { Violation } from "../../sim/errors.js";
 import type { LabTest, TestContext } from "../../runner/suite.js";
 import type { Random } from "../../sim/random.js";
+import type { Simulation } from "../../sim/simulation.js";
 import type { Bit, Lab4 } from "./interface.js";
 
 export interface Instance {
@@ -21,10 +22,14 @@ export interface Instance {
 
 const nodeName = (i: number) => `n${i + 1}`;
 
+/** Every message in an instance takes 1-50 ms (uniformly), unless a test's adversary says otherwise. */
+export const BEN_OR_LATENCY = { minMs: 1, maxMs: 50 };
+
 /** Runs one instance; returns the round in which the last live node decided. */
 function runInstance(impl: Lab4, t: TestContext, inst: Instance, label: string): number {
-  const sim = t.simulation({ network: { latency: { kind: "uniform", minMs: 1, maxMs: 50 } }, maxEvents: 400_000 });
-  const decisions = new Map<NodeId, { value: Bit; round: number }>();
+  const sim = t.simulation({ network: { latency: { kind: "uniform", ...BEN_OR_LATENCY } }, maxEvents: 400_000 });
+  const decisions = new Map<NodeId, Decision>();
+  const seen = new Traffic(sim);
   const ids = inst.inputs.map((_, i) => nodeName(i));
   const fail = (node: NodeId, message: string): never => {
     throw new Violation(`${label}: ${message}`, { time: sim.now, node });
@@ -38,9 +43,9 @@ function runInstance(impl: Lab4, t: TestContext, inst: Instance, label: string):
           if (decisions.has(id)) fail(id, `${id} decided twice (app.decided must be called once)`);
           if (!inst.inputs.includes(value)) fail(id, `${id} decided ${value}, but every node's input was ${inst.inputs[0]}: validity says only an input can be decided`);
           for (const [other, d] of decisions) {
-            if (d.value !== value) fail(id, `${id} decided ${value} in round ${round}, but ${other} decided ${d.value} in round ${d.round}: agreement is broken. Decide v only with at least f + 1 = ${inst.f + 1} proposals of v in a round, and propose v only when more than n/2 = ${inst.n / 2} of all nodes reported v`);
+            if (d.value !== value) fail(id, `${id} decided ${value} in round ${round}, but ${other} decided ${d.value} in round ${d.round}: agreement is broken. Decide v only with at least f + 1 = ${inst.f + 1} proposals of v in a round, adopt v with fewer (but at least one) and flip a coin only with none, and propose v only when more than n/2 = ${inst.n / 2} of all nodes reported v`);
           }
-          decisions.set(id, { value, round });
+          decisions.set(id, { value, round, at: sim.now, sentBefore: seen.sent(id).length });
         },
       }),
     );
@@ -60,11 +65,96 @@ function runInstance(impl: Lab4, t: TestContext, inst: Instance, label: string):
     const down = ids.filter((id) => !sim.isUp(id));
     fail(
       undecided[0] as NodeId,
-      `${undecided.join(", ")} had not decided by t=${inst.endAt}ms (inputs ${inst.inputs.join(",")}; crashed: ${down.join(", ") || "none"}). ` +
-        `A node must wait for n - f = ${inst.n - inst.f} messages per phase, never for all n: up to f nodes may be silent forever`,
+      `${undecided.join(", ")} had not decided by t=${inst.endAt}ms (inputs ${inst.inputs.join(",")}; crashed: ${down.join(", ") || "none"}). ` + whyStuck(inst, undecided, down, decisions, seen),
     );
   }
   return Math.max(...[...decisions.values()].map((d) => d.round));
+}
+
+interface Decision {
+  value: Bit;
+  round: number;
+  at: number;
+  /** How many messages the node had sent when it decided. */
+  sentBefore: number;
+}
+
+/** Who sent and received messages when, in one instance (message contents are the learner's own). */
+class Traffic {
+  private readonly sends = new Map<NodeId, number[]>();
+  private readonly receipts = new Map<NodeId, { from: NodeId; at: number }[]>();
+  constructor(sim: Simulation) {
+    sim.listen((e) => {
+      if (e.type === "send") push(this.sends, e.from, e.t);
+      else if (e.type === "deliver") push(this.receipts, e.to, { from: e.from, at: e.t });
+    });
+  }
+  sent(node: NodeId): readonly number[] {
+    return this.sends.get(node) ?? [];
+  }
+  received(node: NodeId): readonly { from: NodeId; at: number }[] {
+    return this.receipts.get(node) ?? [];
+  }
+}
+
+function push<V>(map: Map<NodeId, V[]>, key: NodeId, value: V): void {
+  let list = map.get(key);
+  if (list === undefined) map.set(key, (list = []));
+  list.push(value);
+}
+
+/** Why live nodes never decided, from who sent what when: the deciders went silent, the others were left behind, or everyone waited. */
+function whyStuck(inst: Instance, undecided: readonly NodeId[], down: readonly NodeId[], decisions: ReadonlyMap<NodeId, Decision>, seen: Traffic): string {
+  const quorum = `n - f = ${inst.n - inst.f}`;
+  const deciders = [...decisions.entries()];
+  const silent = deciders.filter(([id, d]) => seen.sent(id).length === d.sentBefore).map(([id]) => id);
+  if (silent.length > 0) {
+    const [id, d] = deciders.find(([x]) => x === silent[0]) as [NodeId, Decision];
+    return (
+      `${silent.join(", ")} decided and then sent nothing more (${id} decided ${d.value} in round ${d.round} at t=${d.at}ms), so the others, waiting for ${quorum} messages of round ${d.round + 1}, were short. ` +
+      `A node that decides v in round r must still send its round r + 1 report and proposal (both v) before it stops`
+    );
+  }
+  const lastSend = (id: NodeId) => seen.sent(id).at(-1) ?? -1;
+  if (deciders.length > 0) {
+    const firstDecision = Math.min(...deciders.map(([, d]) => d.at));
+    const who = deciders.map(([id, d]) => `${id} decided ${d.value} in round ${d.round}`).join(", ");
+    const behind = undecided.filter((id) => lastSend(id) < firstDecision);
+    if (behind.length > 0) {
+      const id = behind[0] as NodeId;
+      const after = seen.received(id).filter((r) => r.at > lastSend(id));
+      return (
+        `${who}, and sent their next round's messages; but ${behind.join(", ")} fell behind: ${id} sent its last message at t=${lastSend(id)}ms, before anyone decided, and never moved on, ` +
+        `although it received ${after.length} messages from ${new Set(after.map((r) => r.from)).size} nodes after that. ` +
+        `A node must keep messages of rounds (and phases) it has not reached yet until it gets there: faster nodes' messages arrive early, and they are not sent again`
+      );
+    }
+    return (
+      `${who}, and sent their next round's messages; ${undecided.join(", ")} went on past that round without deciding. ` +
+      `After a decision of v in round r, every node's ${quorum} proposals of round r include a v, so it must adopt v (a coin is for a round with no proposal at all) and then decides in round r + 1. ` +
+      `It did not: either it flipped a coin while holding a proposal of v, or proposals of both values met in one round. ` +
+      `Propose v only when more than n/2 = ${inst.n / 2} of ALL nodes reported v (not most of the reports you received), so that no two nodes propose different values in one round`
+    );
+  }
+  const quietSince = Math.max(...undecided.map(lastSend));
+  const quiet = `The run went quiet at t=${quietSince}ms: no undecided node sent anything after that, each waiting for messages that never came`;
+  // Nodes waiting for more messages than the live nodes send stall together, at the same point
+  // (each has sent as many messages as the others); nodes that threw away messages of later rounds
+  // stall at different points, the ones ahead waiting for the ones behind.
+  const sent = undecided.map((id) => seen.sent(id).length);
+  const [most, fewest] = [Math.max(...sent), Math.min(...sent)];
+  if (most !== fewest) {
+    const ahead = undecided[sent.indexOf(most)] as NodeId;
+    const behind = undecided[sent.indexOf(fewest)] as NodeId;
+    return (
+      `${quiet}, out of step: ${ahead} had sent ${most} messages and ${behind} only ${fewest}, so ${behind} had received the messages ${ahead} sent for a later round or phase, and never used them. ` +
+      `A node must keep messages of rounds (and phases) it has not reached yet until it gets there: faster nodes' messages arrive early, and they are not sent again`
+    );
+  }
+  return (
+    `${quiet}${down.length > 0 ? ` (with ${down.join(", ")} crashed, only ${inst.n - down.length} nodes speak)` : ""}, all at the same point (each had sent ${most} messages). ` +
+    `A node must wait for ${quorum} messages per phase, never for all n: up to f nodes may be silent forever`
+  );
 }
 
 export function randomInputs(rng: Random, n: number): Bit[] {

@@ -9,10 +9,11 @@ import type { FaultSchedule } from "../../sim/faults.js";
 import type { Adversary, Chooser } from "../../sim/simulation.js";
 import { afterPrefix, explore, findCycle, pumpLoop, type ExplorerFaults } from "../../explore/explorer.js";
 import { formatSchedule, noteSearch, searchFigures, violationError } from "../../explore/report.js";
-import type { LabTest, TestContext } from "../../runner/suite.js";
+import type { HandoutStatement, LabTest, TestContext } from "../../runner/suite.js";
 import { quietAfter, scheduleAdversity } from "../shared/adversity.js";
 import type { Lab4, PaxosRoles } from "./interface.js";
-import { paxosWorld, type PaxosWorld } from "./paxos-world.js";
+import { whyUndecided } from "./paxos-diagnosis.js";
+import { explained, paxosWorld, type PaxosWorld } from "./paxos-world.js";
 
 /** The explorer's cluster: 2 proposers (also the learners) and 3 acceptors. */
 export const SMALL: PaxosRoles = { proposers: ["p1", "p2"], acceptors: ["a1", "a2", "a3"], learners: ["p1", "p2"] };
@@ -36,7 +37,7 @@ interface ExplorerScenario {
 /** The explorer's world: the small cluster, the proposals, the prefix. */
 function smallWorld(impl: Lab4, t: TestContext, s: Omit<ExplorerScenario, "search">, search: { on: boolean }, onWorld: (w: PaxosWorld) => void = () => {}) {
   return (chooser: Chooser) => {
-    const w = paxosWorld(impl, t, { roles: s.roles, chooser: afterPrefix(s.prefixMs, chooser), untraced: search.on });
+    const w = paxosWorld(impl, t, { roles: s.roles, chooser: afterPrefix(s.prefixMs, chooser), untraced: search.on, observe: !search.on });
     onWorld(w);
     for (const [node, value, at] of s.proposals) w.propose(node, value, at);
     if (s.faults) w.sim.scheduleFaults(s.faults);
@@ -74,14 +75,7 @@ function explorerTest(id: string, name: string, points: number, scenario: Explor
 export function runUntilDecided(w: PaxosWorld, t: TestContext, nodes: readonly NodeId[], endAt: number, since: string): void {
   w.sim.run(endAt);
   const missing = nodes.filter((n) => w.sim.isUp(n) && !w.checker.learnersDecided.has(n));
-  if (missing.length > 0) {
-    const chosen = w.checker.chosenValue;
-    t.fail(
-      `${missing.join(", ")} had not decided by t=${endAt}ms, ${since}. ${chosen === null ? "No value was chosen at all" : `The value ${chosen} was chosen`}: ` +
-        `a proposer must keep retrying (with a higher ballot, after a timeout or a rejection) until it learns the chosen value`,
-      { node: missing[0] as NodeId },
-    );
-  }
+  if (missing.length > 0) t.fail(`${missing.join(", ")} had not decided by t=${endAt}ms, ${since}. ${whyUndecided(w, missing, endAt)}`, { node: missing[0] as NodeId });
 }
 
 interface Scripted {
@@ -93,19 +87,22 @@ interface Scripted {
   endAt: number;
 }
 
-export function scriptedTest(id: string, name: string, points: number, s: Scripted): LabTest<Lab4> {
+export function scriptedTest(id: string, name: string, points: number, s: Scripted, handout?: HandoutStatement): LabTest<Lab4> {
   return {
     id,
     part: "A",
     name,
     points,
     seeds: 3,
+    ...(handout ? { handout } : {}),
     run(impl, t) {
-      const w = paxosWorld(impl, t, { roles: s.roles, network: { latency: { kind: "constant", ms: 5 } } });
-      for (const [node, value, at] of s.proposals) w.propose(node, value, at);
-      scheduleAdversity(w.sim, { faults: s.faults, adversary: s.adversary, settleAt: s.settleAt });
-      w.sim.start();
-      runUntilDecided(w, t, s.roles.learners, s.endAt, `${s.endAt - s.settleAt}ms after the network healed at t=${s.settleAt}ms`);
+      explained((observe) => {
+        const w = paxosWorld(impl, t, { roles: s.roles, network: { latency: { kind: "constant", ms: 5 } }, observe });
+        for (const [node, value, at] of s.proposals) w.propose(node, value, at);
+        scheduleAdversity(w.sim, { faults: s.faults, adversary: s.adversary, settleAt: s.settleAt });
+        w.sim.start();
+        runUntilDecided(w, t, s.roles.learners, s.endAt, `${s.endAt - s.settleAt}ms after the network healed at t=${s.settleAt}ms`);
+      });
     },
   };
 }
@@ -117,7 +114,7 @@ const block = (at: number, from: NodeId, to: NodeId) => ({ at, type: "block" as 
 const heal = (at: number) => ({ at, type: "heal" as const });
 
 export const paxosTests: LabTest<Lab4>[] = [
-  explorerTest("paxos-explore", `explorer: p1 and p2 propose at once; every schedule of ${EXPLORE_DEPTH} steps is safe`, 6, {
+  explorerTest("paxos-explore", `explorer: p1 and p2 propose at once; every schedule of ${EXPLORE_DEPTH} steps is safe`, 5, {
     roles: SMALL,
     proposals: [
       ["p1", "x", 0],
@@ -129,7 +126,7 @@ export const paxosTests: LabTest<Lab4>[] = [
   explorerTest(
     "paxos-explore-preempted",
     `explorer: p2 prepares just after p1, while p1's accepts are on their way; every schedule of ${EXPLORE_DEPTH} steps is safe`,
-    6,
+    5,
     {
       roles: SMALL,
       proposals: [
@@ -143,7 +140,7 @@ export const paxosTests: LabTest<Lab4>[] = [
   explorerTest(
     "paxos-explore-after-choice",
     `explorer: "x" is chosen on a1 and a2, then a2 crashes and restarts, then p2 proposes "y": with a message lost or duplicated, every schedule of ${EXPLORE_DEPTH} steps is safe`,
-    8,
+    6,
     {
       // p2 is not a learner here: it has not heard that "x" was chosen, and proposes anyway.
       roles: { ...SMALL, learners: ["p1"] },
@@ -159,7 +156,7 @@ export const paxosTests: LabTest<Lab4>[] = [
   explorerTest(
     "paxos-explore-highest-ballot",
     `explorer: "x" is accepted on a1 alone in p1's ballot, "y" is chosen on a2 and a3 in p2's higher ballot, then p3 proposes "z": in every order of its promises, every schedule of ${EXPLORE_DEPTH} steps is safe`,
-    6,
+    5,
     {
       // As in paxos-highest-ballot: p1's accept reaches only a1; p2 (which never reaches a1) gets "y"
       // chosen on a2 and a3. p3's promises then report two different accepted values.
@@ -174,7 +171,7 @@ export const paxosTests: LabTest<Lab4>[] = [
       search: { maxDepth: EXPLORE_DEPTH, faults: { timers: 0 }, maxStates: 6_000 },
     },
   ),
-  scriptedTest("paxos-value-already-chosen", "a value is chosen, then another proposer runs: it must propose the chosen value", 6, {
+  scriptedTest("paxos-value-already-chosen", "a value is chosen, then another proposer runs: it must propose the chosen value", 5, {
     roles: P1_LEARNS,
     proposals: [
       ["p1", "x", 0],
@@ -184,7 +181,7 @@ export const paxosTests: LabTest<Lab4>[] = [
     settleAt: 500,
     endAt: 4000,
   }),
-  scriptedTest("paxos-highest-ballot", "promises report different accepted values: the one from the highest ballot wins", 6, {
+  scriptedTest("paxos-highest-ballot", "promises report different accepted values: the one from the highest ballot wins", 5, {
     roles: THREE_PROPOSERS,
     proposals: [
       ["p1", "x", 0],
@@ -196,7 +193,7 @@ export const paxosTests: LabTest<Lab4>[] = [
     settleAt: 500,
     endAt: 4000,
   }),
-  scriptedTest("paxos-acceptor-restart", "acceptors crash and restart after accepting: a lower ballot must not undo their acceptance", 6, {
+  scriptedTest("paxos-acceptor-restart", "acceptors crash and restart after accepting: a lower ballot must not undo their acceptance", 5, {
     roles: P2_LEARNS,
     proposals: [
       ["p2", "y", 0],
@@ -206,7 +203,7 @@ export const paxosTests: LabTest<Lab4>[] = [
     settleAt: 500,
     endAt: 4000,
   }),
-  scriptedTest("paxos-duplicate-promise", "a duplicated promise must not count twice towards a majority", 5, {
+  scriptedTest("paxos-duplicate-promise", "a duplicated promise must not count twice towards a majority", 4, {
     roles: P2_LEARNS,
     proposals: [
       ["p2", "y", 0],
@@ -227,6 +224,46 @@ export const paxosTests: LabTest<Lab4>[] = [
     settleAt: 0,
     endAt: 4000,
   }),
+  // p1's accept request reaches a1 alone; p1 crashes, restarts, is cut off from a1 and is asked
+  // for another value. Reusing its old ballot would put "z" on a2 and a3 in the ballot a1 holds "x" in.
+  scriptedTest("paxos-proposer-restart", "a proposer crashes after its accept requests went out, restarts and proposes another value: it must use a new, higher ballot", 4, {
+    roles: P1_LEARNS,
+    proposals: [
+      ["p1", "x", 0],
+      ["p1", "z", 19],
+    ],
+    faults: [block(7, "p1", "a2"), block(7, "p1", "a3"), { at: 16, type: "crash", node: "p1" }, heal(17), block(17, "p1", "a1"), { at: 18, type: "restart", node: "p1" }],
+    settleAt: 500,
+    endAt: 4000,
+  }),
+  // p2's prepare is promised everywhere; p1's lower prepare arrives after it, and p2's accept
+  // requests are slow. An acceptor that lets the late, lower prepare replace its promise accepts
+  // p1's "x" and then p2's "y": two values chosen.
+  scriptedTest("paxos-late-lower-prepare", "a prepare with a lower ballot arrives after a higher promise: it must not lower the promise", 3, {
+    roles: SMALL,
+    proposals: [
+      ["p2", "y", 0],
+      ["p1", "x", 6],
+    ],
+    faults: [],
+    adversary: (m) => (m.from === "p2" && JSON.stringify(m.msg)?.includes('"y"') ? { delaysMs: [30] } : undefined),
+    settleAt: 500,
+    endAt: 4000,
+  }),
+  // "x" is accepted by a1 in p1's ballot and by a2 in p2's (p2 adopted it from a1's promise), but
+  // never by a majority in one ballot; a1's reports to p1 are duplicated. A learner that counts
+  // messages, or acceptors per value across ballots, decides a value that is not chosen.
+  scriptedTest("paxos-learner-one-ballot", "a value accepted by two acceptors in different ballots, with duplicated reports, is not yet chosen: learners count distinct acceptors in one ballot", 3, {
+    roles: P1_LEARNS,
+    proposals: [
+      ["p1", "x", 0],
+      ["p2", "y", 20],
+    ],
+    faults: [block(7, "p1", "a2"), block(7, "p1", "a3"), block(19, "p2", "a3"), block(27, "p2", "a1"), heal(49)],
+    adversary: (m) => (m.from === "a1" && m.to === "p1" ? { delaysMs: [5, 6] } : undefined),
+    settleAt: 500,
+    endAt: 4000,
+  }),
   scriptedTest("paxos-simultaneous", "two proposers start at the same instant: ballots must differ", 3, {
     roles: SMALL,
     proposals: [
@@ -241,24 +278,28 @@ export const paxosTests: LabTest<Lab4>[] = [
     id: "paxos-random-faults",
     part: "A",
     name: "5 nodes, all roles: random loss, duplication, reordering, partitions and crash-restarts",
-    points: 8,
+    points: 7,
     seeds: 10,
+    handout: { section: "Part A's faults, latencies and deadlines", states: ["random fault schedules use 1-40 ms", "up to 60% of messages are lost and 30% duplicated", "within 6 s in the random ones"] },
     run(impl, t) {
       const faults = faultSchedule({ nodes: FIVE, crashable: FIVE, horizonMs: 3000, maxEpisodes: 6, kinds: ["partition", "one-way", "bad-network", "pause", "crash-restart"] });
-      t.withGeneratedFaults(faults, (schedule) => {
-        const values = new Map(FIVE.map((n) => [n, `v-${n}`] as const));
-        const w = paxosWorld(impl, t, {
-          roles: ALL_FIVE,
-          network: { loss: 0.1, duplicate: 0.1, latency: { kind: "uniform", minMs: 1, maxMs: 40 } },
-          reproposeOnRestart: values,
-        });
-        const starts = w.sim.stream("proposals");
-        for (const n of FIVE) w.propose(n, values.get(n) as string, Math.floor(starts.next() * 1000));
-        const settleAt = quietAfter(schedule, 3000);
-        scheduleAdversity(w.sim, { faults: schedule, settleAt });
-        w.sim.start();
-        runUntilDecided(w, t, FIVE, settleAt + 6000, `6000ms after the network healed and every node was up at t=${settleAt}ms`);
-      });
+      t.withGeneratedFaults(faults, (schedule) =>
+        explained((observe) => {
+          const values = new Map(FIVE.map((n) => [n, `v-${n}`] as const));
+          const w = paxosWorld(impl, t, {
+            roles: ALL_FIVE,
+            network: { loss: 0.1, duplicate: 0.1, latency: { kind: "uniform", minMs: 1, maxMs: 40 } },
+            reproposeOnRestart: values,
+            observe,
+          });
+          const starts = w.sim.stream("proposals");
+          for (const n of FIVE) w.propose(n, values.get(n) as string, Math.floor(starts.next() * 1000));
+          const settleAt = quietAfter(schedule, 3000);
+          scheduleAdversity(w.sim, { faults: schedule, settleAt });
+          w.sim.start();
+          runUntilDecided(w, t, FIVE, settleAt + 6000, `6000ms after the network healed and every node was up at t=${settleAt}ms`);
+        }),
+      );
     },
   },
 ];
@@ -266,31 +307,37 @@ export const paxosTests: LabTest<Lab4>[] = [
 /** After GST, a value must be chosen within this long. */
 export const GST_BOUND_MS = 3000;
 
+/** In paxos-catch-up-ballot, how long a proposer that starts behind has to decide. */
+export const CATCH_UP_MS = 2000;
+
 export const livenessTests: LabTest<Lab4>[] = [
   {
     id: "paxos-duel-after-gst",
     part: "B",
     name: `duelling proposers: every proposer decides within ${GST_BOUND_MS}ms after the network stabilizes`,
-    points: 10,
+    points: 7,
     seeds: 10,
+    handout: { section: "Part B's networks", states: ["every message takes 5 or 25 ms, as an adversary picks", "every proposer decides within 3000 ms of GST"] },
     run(impl, t) {
-      const gst = 2000;
-      const PROPOSERS = ["n1", "n2", "n3"];
-      const w = paxosWorld(impl, t, { roles: { proposers: PROPOSERS, acceptors: FIVE, learners: FIVE } });
-      const starts = w.sim.stream("proposals");
-      for (const n of PROPOSERS) w.propose(n, `v-${n}`, Math.floor(starts.next() * 20));
-      // Before GST every node is cut off from every other, so the proposers pile up retries. From GST
-      // on, no message is lost and each takes 5 or 25 ms: bounded, but an adversary picks which. On
-      // each link from a proposer, messages are alternately fast and slow (prepare fast, accept slow,
-      // as a rule), so a new prepare overtakes the other proposer's accepts, round after round.
-      w.sim.partition(FIVE.map((n) => [n]));
-      w.sim.at(gst, "GST: the network heals; every message now takes 5 or 25 ms", () => {
-        w.sim.heal();
-        w.sim.setNetwork({ loss: 0, duplicate: 0, latency: { kind: "constant", ms: 5 } });
-        w.sim.intercept((m) => (PROPOSERS.includes(m.from) ? { delaysMs: [m.linkIndex % 2 === 1 ? 5 : 25] } : undefined));
+      explained((observe) => {
+        const gst = 2000;
+        const PROPOSERS = ["n1", "n2", "n3"];
+        const w = paxosWorld(impl, t, { roles: { proposers: PROPOSERS, acceptors: FIVE, learners: FIVE }, observe });
+        const starts = w.sim.stream("proposals");
+        for (const n of PROPOSERS) w.propose(n, `v-${n}`, Math.floor(starts.next() * 20));
+        // Before GST every node is cut off from every other, so the proposers pile up retries. From GST
+        // on, no message is lost and each takes 5 or 25 ms: bounded, but an adversary picks which. On
+        // each link from a proposer, messages are alternately fast and slow (prepare fast, accept slow,
+        // as a rule), so a new prepare overtakes the other proposer's accepts, round after round.
+        w.sim.partition(FIVE.map((n) => [n]));
+        w.sim.at(gst, "GST: the network heals; every message now takes 5 or 25 ms", () => {
+          w.sim.heal();
+          w.sim.setNetwork({ loss: 0, duplicate: 0, latency: { kind: "constant", ms: 5 } });
+          w.sim.intercept((m) => (PROPOSERS.includes(m.from) ? { delaysMs: [m.linkIndex % 2 === 1 ? 5 : 25] } : undefined));
+        });
+        w.sim.start();
+        runUntilDecided(w, t, PROPOSERS, gst + GST_BOUND_MS, `${GST_BOUND_MS}ms after the network stabilized at t=${gst}ms (GST). Proposers that retry at fixed times keep pre-empting each other; wait a random, growing backoff before retrying`);
       });
-      w.sim.start();
-      runUntilDecided(w, t, PROPOSERS, gst + GST_BOUND_MS, `${GST_BOUND_MS}ms after the network stabilized at t=${gst}ms (GST). Proposers that retry at fixed times keep pre-empting each other; wait a random, growing backoff before retrying`);
     },
   },
   {
@@ -321,6 +368,35 @@ export const livenessTests: LabTest<Lab4>[] = [
       sim.note(
         `explorer: after the ${prefix.length} steps of the prefix, this loop of ${loop.length} steps returns to the same state with higher ballots, and no value is ever chosen (found after ${result.states} states). The loop:\n${formatSchedule(loop, prefix.length + 1)}`,
       );
+    },
+  },
+  {
+    id: "paxos-catch-up-ballot",
+    part: "B",
+    name: `a proposer starts after another one pushed the promises to a high ballot and left: it decides within ${CATCH_UP_MS}ms`,
+    points: 3,
+    seeds: 3,
+    handout: { section: "Part B's networks", states: ["pushed the acceptors' promises up for 2 s", `decides within ${CATCH_UP_MS} ms`] },
+    run(impl, t) {
+      explained((observe) => {
+        const start = 2000;
+        const w = paxosWorld(impl, t, { roles: { proposers: ["p1", "p2"], acceptors: ["a1", "a2", "a3"], learners: ["p1"] }, observe });
+        // Until p2 crashes for good, every message of p2's that carries its value is lost: it keeps
+        // timing out and retrying, and the acceptors' promises climb with its ballots.
+        w.propose("p2", "y", 0);
+        w.sim.intercept((m) => (m.from === "p2" && (JSON.stringify(m.msg) ?? "").includes('"y"') ? { drop: true } : undefined));
+        w.sim.scheduleFaults([{ at: start, type: "crash", node: "p2" }]);
+        w.sim.at(start, "p2 is gone for good; from now on the network is reliable", () => w.sim.intercept(null));
+        w.propose("p1", "x", start);
+        w.sim.start();
+        runUntilDecided(
+          w,
+          t,
+          ["p1"],
+          start + CATCH_UP_MS,
+          `${CATCH_UP_MS}ms after it was asked to propose at t=${start}ms, when the acceptors had been promising p2's ever higher ballots for 2 s`,
+        );
+      });
     },
   },
 ];

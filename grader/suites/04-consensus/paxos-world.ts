@@ -4,15 +4,19 @@
  */
 import type { Json, NodeContext, NodeId } from "../../sim/api.js";
 import type { NetworkConditions } from "../../sim/network.js";
+import { SimulationError } from "../../sim/errors.js";
 import { Simulation, type Chooser } from "../../sim/simulation.js";
 import type { TestContext } from "../../runner/suite.js";
 import { PaxosChecker } from "./paxos-checker.js";
+import { PaxosObserver } from "./paxos-observer.js";
 import type { Lab4, PaxosNode, PaxosRoles } from "./interface.js";
 
 export interface PaxosWorld {
   sim: Simulation;
   checker: PaxosChecker;
   roles: PaxosRoles;
+  /** What the grader saw of the messages, to explain failures (null in the explorer's untraced worlds). */
+  observer: PaxosObserver | null;
   /** Asks `node` to propose `value` at `at` (and records it as proposed). */
   propose(node: NodeId, value: Json, at: number): void;
 }
@@ -23,6 +27,12 @@ export interface PaxosSetup {
   chooser?: Chooser;
   /** The value each proposer proposes, again after each of its restarts (as a client would retry). */
   reproposeOnRestart?: ReadonlyMap<NodeId, Json>;
+  /**
+   * Watch the messages (who sent what to whom, which handler accepted), so that a failure can say
+   * what the trace shows. It costs time, so a run watches only when it is run again to explain a
+   * failure (see `explained`), or when the explorer replays a counterexample.
+   */
+  observe?: boolean;
   /**
    * A world the explorer runs while searching (thousands of them): not traced, so a `--trace` run
    * costs no more than any other. The schedule it reports is replayed in a traced world.
@@ -39,10 +49,13 @@ export function paxosWorld(impl: Lab4, t: TestContext, setup: PaxosSetup): Paxos
   };
   const sim = setup.untraced ? new Simulation({ ...options, seed: t.seed }) : t.simulation(options);
   const checker = new PaxosChecker(sim, roles.acceptors);
+  const observer = setup.observe === true ? new PaxosObserver(sim, roles, () => checker.proposedValues) : null;
+  checker.observer = observer;
   const world: PaxosWorld = {
     sim,
     checker,
     roles,
+    observer,
     propose(node, value, at) {
       sim.callAt(at, node, `propose(${JSON.stringify(value)})`, (n: PaxosNode) => {
         checker.proposing(value);
@@ -57,7 +70,7 @@ export function paxosWorld(impl: Lab4, t: TestContext, setup: PaxosSetup): Paxos
       const app = {
         accepted(ballot: Json, value: Json) {
           if (!roles.acceptors.includes(id)) t.fail(`${id} called app.accepted, but it is not an acceptor (acceptors: ${roles.acceptors.join(", ")})`, { node: id });
-          checker.accepted(id, ballot, value);
+          checker.accepted(id, ballot, value, observer?.acceptedNow() ?? null);
         },
         decided(value: Json) {
           if (!roles.learners.includes(id)) t.fail(`${id} called app.decided, but it is not a learner (learners: ${roles.learners.join(", ")})`, { node: id });
@@ -71,4 +84,18 @@ export function paxosWorld(impl: Lab4, t: TestContext, setup: PaxosSetup): Paxos
     });
   }
   return world;
+}
+
+/**
+ * Runs a scenario without watching its messages; if it fails, runs it again (the same run: it is a
+ * function of the seed) watching them, so the failure explains itself from what the trace shows.
+ */
+export function explained(scenario: (observe: boolean) => void): void {
+  try {
+    scenario(false);
+  } catch (error) {
+    if (!(error instanceof SimulationError)) throw error;
+    scenario(true);
+    throw error; // only if the second run, unexpectedly, did not fail
+  }
 }
