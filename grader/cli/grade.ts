@@ -9,7 +9,7 @@
 import { constants } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { BatchError, BatchInterrupted, batchInstructorTests, GRADEBOOK, gradeBatch, JOURNAL, writeDurably } from "../instructor/batch.js";
+import { BatchError, BatchInterrupted, batchInstructorTests, GRADEBOOK, gradeBatch, JOURNAL, readJournal, writeDurably } from "../instructor/batch.js";
 import { LIMITS } from "../instructor/contents.js";
 import { junitXml } from "../instructor/junit.js";
 import { LOCK } from "../instructor/lock.js";
@@ -47,7 +47,8 @@ ${LIMITS.maxEntries} of them and ${LIMITS.maxBytes / (1024 * 1024)} MB in all, a
 Anything else is refused (status not-found, with the reason), never created, followed or unpacked.
 
 The lab's instructor-only tests are graded too when solutions-private/<lab>/instructor-suite.ts exists:
-they count toward the score, and the gradebook shows their points in its own column.
+they count toward the score. The gradebook's columns are the practice points per part, then the
+instructor-only points, then the total (their sum); it lists every submission graded into --out.
 
 Guard rails: submissions run under Node's permission model (reads of their own folder and the grader
 only, writes only to a temporary folder, no child processes). That is a seat belt against accidents
@@ -169,9 +170,11 @@ try {
 }
 if (values.format === "junit") writeDurably(join(outDir, "junit.xml"), junitXml(entry.lab, records));
 const out = relative(process.cwd(), outDir) || ".";
+const inFolder = readJournal(join(outDir, JOURNAL)).size;
 process.stdout.write(
   `\n${records.length} submissions in ${((performance.now() - started) / 1000).toFixed(1)} s: ${join(out, GRADEBOOK)}, ${join(out, JOURNAL)}, ${join(out, "results")}/` +
-    `${values.format === "junit" ? `, ${join(out, "junit.xml")}` : ""}\n`,
+    `${values.format === "junit" ? `, ${join(out, "junit.xml")}` : ""}\n` +
+    (inFolder > records.length ? `The gradebook lists all ${inFolder} submissions graded into ${out}, ${inFolder - records.length} of them by earlier runs.\n` : ""),
 );
 
 /** --self-test: grades the samples, prints each verdict, and sets the exit status (1 if any is wrong). */

@@ -15,10 +15,14 @@ Options:
   --instructor      add the lab's instructor-only tests (solutions-private/<lab>/instructor-suite.ts)
   --only <id>       run only this test (repeatable, or comma-separated ids)
   --seed <S>        run exactly seed S of each test (to replay a failure)
-  --seeds <N>       run N seeds per test instead of each test's own count
+  --seeds <N>       run N seeds per test instead of each test's own count (a schedule-explorer
+                    search runs once: it tries every schedule within its bounds, not one per seed)
   --grade           grading run: fresh random seeds instead of the fixed practice seeds
   --trace           write traces of failures (with --seed, of every run) to traces/<lab>/
-  --json            print the result as one JSON document on stdout
+                    (for a folder other than labs/<lab>, to a subfolder named for it)
+  --verbose         also print what each test measured against its bounds
+  --json            print the result as one JSON document on stdout (every seed of a failing
+                    test runs, so it lists each failing seed; figures measured against bounds)
   --watch           grade again whenever a file in the implementation's folder changes
   --deadline <ms>   wall-clock time one seed may take (default 20000)
   --help            show this help
@@ -56,6 +60,7 @@ interface Command {
   grade: GradeOptions;
   json: boolean;
   watch: boolean;
+  verbose: boolean;
 }
 
 // `npm run` runs scripts from the package root; work from where the learner typed the command, so
@@ -90,6 +95,7 @@ function parseCommand(argv: string[]): Command | "help" {
         grade: { type: "boolean" },
         trace: { type: "boolean" },
         json: { type: "boolean" },
+        verbose: { type: "boolean", short: "v" },
         watch: { type: "boolean" },
         deadline: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -124,13 +130,15 @@ function parseCommand(argv: string[]): Command | "help" {
     echoConsole: true,
     mode: values.grade ? "grading" : "practice",
     trace: values.trace === true,
+    // A tool reading JSON gets every failing seed; a learner's report stops a test at its first.
+    allSeeds: values.json === true,
     deadlineMs: values.deadline === undefined ? DEFAULT_DEADLINE_MS : wholeNumber("--deadline", values.deadline, 1),
   };
   if (values.seed !== undefined) grade.seed = wholeNumber("--seed", values.seed, 0);
   if (values.seeds !== undefined) grade.seeds = wholeNumber("--seeds", values.seeds, 1);
   if (values.instructor) grade.instructorTests = instructorTestsFile(entry);
   if (values.only !== undefined) grade.only = values.only.flatMap((ids) => ids.split(",")).map((id) => id.trim()).filter(Boolean);
-  return { entry, grade, json: values.json === true, watch: values.watch === true };
+  return { entry, grade, json: values.json === true, watch: values.watch === true, verbose: values.verbose === true };
 }
 
 function implementationFolder(entry: LabEntry, solution: boolean, impl: string | undefined): string {
@@ -160,7 +168,10 @@ async function gradeOnce(command: Command): Promise<number> {
     bar.clear();
   }
   if (command.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else process.stdout.write(formatReport(result, await loadSuite(command.entry), styleFor(process.stdout)));
+  else {
+    const options = { verbose: command.verbose, traced: command.grade.trace === true };
+    process.stdout.write(formatReport(result, await loadSuite(command.entry), styleFor(process.stdout), options));
+  }
   if (result.loadError !== undefined) return 2;
   return result.tests.every((t) => t.passed) ? 0 : 1;
 }

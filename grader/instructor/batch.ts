@@ -74,9 +74,13 @@ export interface SubmissionRecord {
   detail: string;
   score: number;
   maxScore: number;
-  /** Points per part, e.g. { A: 20, B: 35 }. */
+  /**
+   * Points per part from the practice tests, e.g. { A: 20, B: 35 }. (Journals written before
+   * instructor-only points had a column of their own counted those here too; the gradebook reads
+   * `result` when it is there, so both read the same.)
+   */
   parts: Record<string, number>;
-  /** Points from instructor-only tests (also counted in `parts` and `score`), when they were graded. */
+  /** Points from instructor-only tests, when they were graded: `score` is `parts` plus these. */
   instructorOnly?: { points: number; maxPoints: number };
   /** Fresh grading seeds, per test id. */
   seeds: Record<string, number[]>;
@@ -179,7 +183,7 @@ async function gradeLocked(options: BatchOptions, outDir: string, ids: string[],
           writeDurably(join(outDir, "results", `${record.id}.json`), `${JSON.stringify(record, null, 2)}\n`);
           records.set(record.id, record);
           gradedNow.add(record.id);
-          writeDurably(join(outDir, GRADEBOOK), gradebookCsv(ids.flatMap((id) => records.get(id) ?? [])));
+          writeDurably(join(outDir, GRADEBOOK), gradebookCsv([...records.values()]));
           options.onRecord?.(record, false);
         } catch (error) {
           // Recording failed (a full disk?): finish what is in flight, start nothing more, then say so.
@@ -191,8 +195,9 @@ async function gradeLocked(options: BatchOptions, outDir: string, ids: string[],
   } finally {
     rmSync(stageTop, { recursive: true, force: true });
   }
+  // The gradebook holds every submission graded into this folder (the journal), not only this batch's.
+  writeDurably(join(outDir, GRADEBOOK), gradebookCsv([...records.values()]));
   const all = ids.flatMap((id) => records.get(id) ?? []);
-  writeDurably(join(outDir, GRADEBOOK), gradebookCsv(all));
   if (failure !== undefined) throw failure.error;
   if (options.signal?.aborted) {
     throw new BatchInterrupted(String(options.signal.reason ?? "aborted"), gradedNow.size, todo.map(submissionId).filter((id) => !gradedNow.has(id)));
@@ -281,8 +286,7 @@ async function gradeSubmission(path: string, stageRoot: string, options: BatchOp
       const shown = staged.escapingImports.slice(0, 3).join("; ");
       detail = `imports code from outside its lab folder (${shown}): a submission must hold all of its own code. ${detail}`;
     }
-    const parts: Record<string, number> = {};
-    for (const test of result.tests) parts[test.part] = (parts[test.part] ?? 0) + test.points;
+    const parts = practicePoints(result);
     const seeds = Object.fromEntries(result.tests.map((t) => [t.id, t.seeds]));
     const hidden = result.tests.filter((t) => t.instructorOnly);
     const instructorOnly = hidden.length === 0 ? {} : { instructorOnly: { points: sum(hidden.map((t) => t.points)), maxPoints: sum(hidden.map((t) => t.maxPoints)) } };
@@ -372,20 +376,31 @@ function sum(values: number[]): number {
   return values.reduce((total, v) => total + v, 0);
 }
 
+/** Points per part from the practice tests (instructor-only points are counted on their own). */
+function practicePoints(result: GradeResult): Record<string, number> {
+  const parts: Record<string, number> = {};
+  for (const test of result.tests) if (!test.instructorOnly) parts[test.part] = (parts[test.part] ?? 0) + test.points;
+  return parts;
+}
+
 /**
- * One row per submission: id, status, points per part, total, max, seeds, detail; and, when
- * instructor-only tests were graded, the points they gave (already included in the parts and total).
+ * One row per submission, sorted by id: id, status, points per part from the practice tests, the
+ * instructor-only tests' points (when any were graded), total, max, seeds, detail. The parts and
+ * the instructor-only column add up to the total.
  */
 export function gradebookCsv(records: SubmissionRecord[]): string {
-  const parts = [...new Set(records.flatMap((r) => Object.keys(r.parts)))].sort();
-  const hidden = records.some((r) => r.instructorOnly !== undefined);
+  const partsOf = (r: SubmissionRecord) => (r.result !== undefined ? practicePoints(r.result) : r.parts);
+  const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const parts = [...new Set(sorted.flatMap((r) => Object.keys(partsOf(r))))].sort();
+  const hidden = sorted.some((r) => r.instructorOnly !== undefined);
   const rows = [["id", "status", ...parts.map((p) => `part ${p}`), ...(hidden ? ["instructor-only"] : []), "total", "max", "seeds", "detail"]];
-  for (const r of records) {
+  for (const r of sorted) {
     const seeds = Object.entries(r.seeds)
       .map(([test, list]) => `${test}:${list.join(" ")}`)
       .join("; ");
+    const points = partsOf(r);
     const instructorOnly = hidden ? [String(r.instructorOnly?.points ?? 0)] : [];
-    rows.push([r.id, r.status, ...parts.map((p) => String(r.parts[p] ?? 0)), ...instructorOnly, String(r.score), String(r.maxScore), seeds, r.detail]);
+    rows.push([r.id, r.status, ...parts.map((p) => String(points[p] ?? 0)), ...instructorOnly, String(r.score), String(r.maxScore), seeds, r.detail]);
   }
   return rows.map((row) => row.map(csvCell).join(",")).join("\n") + "\n";
 }

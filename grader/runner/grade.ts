@@ -6,19 +6,23 @@
  * The result is deterministic (apart from `durationMs` and the seeds of a grading run): seeds of a test
  * start in increasing order, so whichever seeds happen to be running when one fails, the lowest
  * failing seed has always run, and it is the one reported.
+ *
+ * A test whose first seed ran a schedule-explorer search (see `searchesStarted`) runs on that seed
+ * only: the search tries every schedule within its bounds rather than the one a seed samples, so its
+ * later seeds would repeat it. Batch grading already runs such tests once (their own count).
  */
-import { randomInt } from "node:crypto";
+import { createHash, randomInt } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
-import type { LabEntry } from "../suites/index.js";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import type { LabEntry } from "./labs.js";
 import { bundleImplementation, type LabBundle } from "./bundle.js";
 import { checkFolder, LoadError } from "./load-implementation.js";
 import { WorkerPool, type Task } from "./pool.js";
 import { needsStaging, stageForRun } from "./stage.js";
 import { importInstructorSuite, InstructorSuiteError, packInstructorSuite, type PackedInstructorSuite } from "./instructor-tests.js";
 import type { SeedResult } from "./run-seed.js";
-import type { LabSuite, LabTest } from "./suite.js";
+import type { Bound, LabSuite, LabTest } from "./suite.js";
 import { REPO_ROOT, typecheckImplementation } from "./typecheck.js";
 
 export type Mode = "practice" | "grading";
@@ -36,8 +40,13 @@ export interface GradeOptions {
   seed?: number;
   /** Test ids to run; every other test is left out of the run and of the score. */
   only?: string[];
-  /** Write traces to traces/<lab>/: of each reported failure, and with `seed`, of every run. */
+  /**
+   * Write traces: of each reported failure, and with `seed`, of every run. They go to traces/<lab>/
+   * for labs/<lab>, and to a subfolder of it named for any other implementation.
+   */
   trace?: boolean;
+  /** Run every seed of a failing test rather than stopping at its first failure (for `failures`). */
+  allSeeds?: boolean;
   /** Wall-clock time one seed may take (default 20 s). */
   deadlineMs?: number;
   /** Heap limit per worker in MB (default 1024). */
@@ -66,6 +75,8 @@ export interface GradeResult {
   title: string;
   implementation: string;
   mode: Mode;
+  /** The one seed every test ran (a replay), when one was given. */
+  seed?: number;
   score: number;
   maxScore: number;
   durationMs: number;
@@ -83,9 +94,18 @@ export interface TestResult {
   points: number;
   maxPoints: number;
   passed: boolean;
-  /** The seeds this test was to run, in order. */
+  /** The seeds this test was to run, in order (one, when it ran once: see `once`). */
   seeds: number[];
+  /** The lowest failing seed. */
   failure?: Failure;
+  /** Every failing seed that ran, lowest first (the first is `failure`). */
+  failures?: Failure[];
+  /** Seeds never started because a lower seed had already failed the test. */
+  notRun?: number[];
+  /** Why it ran on one seed although more were asked for. */
+  once?: string;
+  /** What it measured against its bounds (`TestContext.measure`), over the seeds that ran. */
+  figures?: Figure[];
   /** With `seed` and `trace`, the trace of a passing run. */
   trace?: string;
   /** An instructor-only test (learners do not have it; Gradescope shows it after grades are published). */
@@ -101,6 +121,18 @@ export interface Failure {
   replay: string;
   /** Where its trace was written (with `trace`). */
   trace?: string;
+}
+
+/** One measured figure of a test over its seeds: the worst value, nearest its bound or past it. */
+export interface Figure {
+  name: string;
+  bound: Bound;
+  worst: number;
+  /** The seed that gave `worst`. */
+  seed: number;
+  /** Whether `worst` is within the bound. */
+  within: boolean;
+  values: { seed: number; value: number }[];
 }
 
 /** The options asked for something that cannot be run (an unknown test id, a bad count). */
@@ -123,9 +155,13 @@ interface Plan {
   /** Index of the next seed to start. */
   next: number;
   results: (SeedResult | undefined)[];
-  /** Index of the lowest failing seed so far; no seed above it is started. */
+  /** Index of the lowest failing seed so far; no seed above it is started (unless `allSeeds`). */
   failedAt: number;
+  /** Its first seed ran a search: the others are not run (see the module comment). */
+  once: boolean;
 }
+
+export const ONCE_REASON = "a schedule-explorer search tries every schedule within its bounds rather than one per seed, so more seeds would repeat it: run once";
 
 export async function gradeLab(options: GradeOptions): Promise<GradeResult> {
   const started = performance.now();
@@ -164,10 +200,11 @@ async function gradeFolder(
   started: number,
   original: (text: string) => string,
 ): Promise<GradeResult> {
-  const typeErrors = options.typecheck === false ? Promise.resolve([]) : typecheckImplementation(implDir);
-
   const total = plans.reduce((sum, plan) => sum + plan.seeds.length, 0);
-  const bundled = await bundle(suite, implDir);
+  const folderError = checkedFolder(suite, implDir);
+  // A folder that is missing, or holds no entry file, has nothing to type-check: its message is the one.
+  const typeErrors = options.typecheck === false || folderError !== undefined ? Promise.resolve([]) : typecheckImplementation(implDir);
+  const bundled = folderError !== undefined ? { loadError: folderError } : await bundle(suite, implDir);
   const launch =
     "loadError" in bundled
       ? bundled
@@ -187,20 +224,20 @@ async function gradeFolder(
   if ("loadError" in launch) loadError = launch.loadError;
   else {
     try {
-      await runPlans(launch.pool, plans, options.trace ?? false, total, options.onProgress);
+      await runPlans(launch.pool, plans, options, total);
     } finally {
       await launch.pool.close();
     }
   }
 
   const tests: TestResult[] = [];
-  for (const plan of plans) tests.push(await summarize(suite, plan, options, loadError !== undefined));
-  for (const test of tests) if (test.failure) test.failure.message = original(test.failure.message);
+  for (const plan of plans) tests.push(await summarize(suite, plan, options, loadError !== undefined, original));
   const result: GradeResult = {
     lab: suite.lab,
     title: suite.title,
     implementation: options.implementationLabel,
     mode: options.mode,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
     score: tests.reduce((sum, t) => sum + t.points, 0),
     maxScore: tests.reduce((sum, t) => sum + t.maxPoints, 0),
     durationMs: Math.round(performance.now() - started),
@@ -211,6 +248,17 @@ async function gradeFolder(
   if (errors.length > 0) result.typeErrors = errors.map(original);
   await saveProgress(result, options);
   return result;
+}
+
+/** Why `implDir` is not a lab folder at all (missing, or no entry file), if it is not. */
+function checkedFolder(suite: LabSuite<never>, implDir: string): string | undefined {
+  try {
+    checkFolder(suite as LabSuite<unknown>, implDir);
+    return undefined;
+  } catch (error) {
+    if (error instanceof LoadError) return error.message;
+    throw error;
+  }
 }
 
 /** The implementation as workers receive it, or why it cannot be loaded. */
@@ -278,34 +326,37 @@ function planSeeds(test: LabTest<never>, instructorOnly: boolean, options: Grade
     if (!Number.isInteger(count) || count < 1) throw new GradeOptionsError(`the number of seeds must be a whole number of at least 1, got ${count}`);
     seeds = Array.from({ length: count }, (_, i) => (options.mode === "grading" ? randomInt(1, 2 ** 31) : i + 1));
   }
-  return { test, instructorOnly, seeds, next: 0, results: [], failedAt: Infinity };
+  return { test, instructorOnly, seeds, next: 0, results: [], failedAt: Infinity, once: false };
 }
 
 /**
  * Keeps every worker busy. Seeds go out round by round (seed 1 of every test, then seed 2, ...), so a
  * broken test usually fails on its first seed before its others have started, and the run stays short.
+ * A test's later seeds wait for its first one, which tells whether the test is a search (run once).
  */
-function runPlans(
-  pool: WorkerPool,
-  plans: Plan[],
-  trace: boolean,
-  total: number,
-  onProgress: GradeOptions["onProgress"],
-): Promise<void> {
+function runPlans(pool: WorkerPool, plans: Plan[], options: GradeOptions, total: number): Promise<void> {
+  const trace = options.trace ?? false;
   let done = 0;
   let inFlight = 0;
   const progress = (n: number) => {
     done += n;
-    onProgress?.(done, total);
+    options.onProgress?.(done, total);
   };
+  const waitingForFirst = (plan: Plan) => plan.next === 1 && plan.results[0] === undefined;
   const nextTask = (): { plan: Plan; index: number } | undefined => {
     let best: Plan | undefined;
     for (const plan of plans) {
-      if (plan.next >= plan.seeds.length) continue;
+      if (plan.next >= plan.seeds.length || waitingForFirst(plan)) continue;
       if (best === undefined || plan.next < best.next) best = plan;
     }
     if (best === undefined) return undefined;
     return { plan: best, index: best.next++ };
+  };
+  /** Stops starting seeds of `plan`; returns how many it will never start. */
+  const stopStarting = (plan: Plan) => {
+    const unstarted = plan.seeds.length - plan.next;
+    plan.next = plan.seeds.length;
+    return unstarted;
   };
   progress(0);
   return new Promise((finished) => {
@@ -321,12 +372,14 @@ function runPlans(
           inFlight--;
           plan.results[index] = result;
           let settled = 1;
+          if (index === 0 && result.searched === true && plan.seeds.length > 1) {
+            plan.once = true;
+            settled += stopStarting(plan);
+          }
           if (!result.passed && index < plan.failedAt) {
-            // Seeds above the failure that have not started never will: count them as done.
-            const unstarted = plan.seeds.length - plan.next;
             plan.failedAt = index;
-            plan.next = plan.seeds.length;
-            settled += unstarted;
+            // Seeds above the failure that have not started never will: count them as done.
+            if (!options.allSeeds) settled += stopStarting(plan);
           }
           progress(settled);
           pump();
@@ -338,9 +391,10 @@ function runPlans(
   });
 }
 
-async function summarize(suite: LabSuite<never>, plan: Plan, options: GradeOptions, notRun: boolean): Promise<TestResult> {
+async function summarize(suite: LabSuite<never>, plan: Plan, options: GradeOptions, notRun: boolean, original: (text: string) => string): Promise<TestResult> {
   const { test } = plan;
-  const passed = !notRun && plan.seeds.every((_, i) => plan.results[i]?.passed === true);
+  const seeds = plan.once ? plan.seeds.slice(0, 1) : plan.seeds;
+  const passed = !notRun && seeds.every((_, i) => plan.results[i]?.passed === true);
   const result: TestResult = {
     id: test.id,
     name: test.name,
@@ -348,32 +402,86 @@ async function summarize(suite: LabSuite<never>, plan: Plan, options: GradeOptio
     points: passed ? test.points : 0,
     maxPoints: test.points,
     passed,
-    seeds: plan.seeds,
+    seeds,
   };
   if (plan.instructorOnly) result.instructorOnly = true;
   if (notRun) return result;
-  const failed = plan.results[plan.failedAt];
-  if (failed !== undefined) {
-    const failure: Failure = { seed: failed.seed, message: failed.message ?? "failed", replay: replayCommand(suite, test, failed.seed, options, plan.instructorOnly) };
-    if (failed.time !== undefined) failure.time = failed.time;
-    if (failed.node !== undefined) failure.node = failed.node;
-    if (failed.trace !== undefined) failure.trace = await writeTrace(suite, test, failed);
-    result.failure = failure;
+  if (plan.once) result.once = ONCE_REASON;
+  const ran = seeds.flatMap((_, i) => plan.results[i] ?? []);
+  const figures = summarizeFigures(ran);
+  if (figures.length > 0) result.figures = figures;
+  const failed = ran.filter((r) => !r.passed);
+  if (failed.length > 0) {
+    const lowest = plan.results[plan.failedAt] as SeedResult;
+    const failures: Failure[] = [];
+    for (const seed of failed) {
+      const failure: Failure = { seed: seed.seed, message: original(seed.message ?? "failed"), replay: replayCommand(suite, test, seed.seed, options, plan.instructorOnly) };
+      if (seed.time !== undefined) failure.time = seed.time;
+      if (seed.node !== undefined) failure.node = seed.node;
+      // One trace per failing test: of its lowest failing seed, the one the report shows.
+      if (seed === lowest && seed.trace !== undefined) failure.trace = await writeTrace(suite, test, seed, options, original);
+      failures.push(failure);
+    }
+    result.failure = failures[0] as Failure;
+    result.failures = failures;
+    const skipped = seeds.filter((_, i) => plan.results[i] === undefined);
+    if (skipped.length > 0) result.notRun = skipped;
   } else if (!passed) {
     // Unreachable unless the dispatch above is wrong; a test must never pass or vanish silently.
     throw new Error(`internal error: test ${test.id} neither passed nor has a failing seed`);
   } else if (options.seed !== undefined && plan.results[0]?.trace !== undefined) {
-    result.trace = await writeTrace(suite, test, plan.results[0]);
+    result.trace = await writeTrace(suite, test, plan.results[0], options, original);
   }
   return result;
 }
 
-/** Writes a trace to traces/<lab>/<test>-seed<seed>.json and returns its path relative to cwd. */
-async function writeTrace(suite: LabSuite<never>, test: LabTest<never>, result: SeedResult): Promise<string> {
-  const file = join(REPO_ROOT, "traces", suite.lab, `${test.id}-seed${result.seed}.json`);
+/** Each figure's worst value over the seeds that ran: the largest against `atMost`, else the smallest. */
+function summarizeFigures(results: SeedResult[]): Figure[] {
+  const byName = new Map<string, Figure>();
+  for (const result of results) {
+    for (const measure of result.figures ?? []) {
+      const figure = byName.get(measure.name) ?? { name: measure.name, bound: measure.bound, worst: measure.value, seed: result.seed, within: true, values: [] };
+      figure.values.push({ seed: result.seed, value: measure.value });
+      const worse = figure.bound.atMost !== undefined ? measure.value > figure.worst : measure.value < figure.worst;
+      if (worse) Object.assign(figure, { worst: measure.value, seed: result.seed });
+      byName.set(measure.name, figure);
+    }
+  }
+  const figures = [...byName.values()];
+  for (const f of figures) f.within = (f.bound.atMost === undefined || f.worst <= f.bound.atMost) && (f.bound.atLeast === undefined || f.worst >= f.bound.atLeast);
+  return figures;
+}
+
+/**
+ * Writes a trace to `<traces of this implementation>/<test>-seed<seed>.json` and returns its path
+ * relative to cwd. What the trace says of a staged copy it says of the folder graded, so a folder's
+ * trace is the same on every run however it was staged.
+ */
+async function writeTrace(suite: LabSuite<never>, test: LabTest<never>, result: SeedResult, options: GradeOptions, original: (text: string) => string): Promise<string> {
+  const file = join(traceFolder(suite.lab, options.implDir), `${test.id}-seed${result.seed}.json`);
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, result.trace as string);
+  await writeFile(file, original(result.trace as string));
   return relative(process.cwd(), file);
+}
+
+/**
+ * Where an implementation's traces go: traces/<lab>/ for the learner's labs/<lab>, a subfolder of it
+ * for any other folder (`solution`, `bug-<name>`, or one named for the folder's path), so that traces
+ * of different implementations never overwrite each other.
+ */
+export function traceFolder(lab: string, implDir: string): string {
+  const folder = resolve(implDir);
+  const top = join(REPO_ROOT, "traces", lab);
+  if (folder === join(REPO_ROOT, "labs", lab)) return top;
+  const solution = join(REPO_ROOT, "solutions-private", lab);
+  if (folder === solution) return join(top, "solution");
+  if (dirname(folder) === join(solution, "bugs")) return join(top, `bug-${folder.slice(dirname(folder).length + 1)}`);
+  const inCourse = folder.startsWith(REPO_ROOT + sep);
+  // Outside the course: the folder's last names, and a hash of its whole path to tell apart two folders that share them.
+  const name = inCourse
+    ? relative(REPO_ROOT, folder)
+    : `${folder.split(sep).slice(-3).join("-")}-${createHash("sha256").update(folder).digest("hex").slice(0, 8)}`;
+  return join(top, name.split(sep).filter(Boolean).join("-").replace(/[^\w.-]+/g, "_"));
 }
 
 /** The command that replays one seed of one test on the same implementation, writing its trace. */

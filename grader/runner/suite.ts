@@ -61,4 +61,24 @@ export interface TestContext {
    * small case), and the failure is reported with the schedule.
    */
   withGeneratedFaults(faults: Arbitrary<FaultSchedule>, scenario: (schedule: FaultSchedule) => void): void;
+  /**
+   * Records a figure the test holds to a bound (messages per operation, a latency, a share of a
+   * budget), so that reports can show the margin: `t.measure("messages per broadcast", 2.4, { atMost: 3 })`.
+   * It only records; the test still decides, and fails with its own message in the lab's terms.
+   */
+  measure(name: string, value: number, bound: Bound): void;
+}
+
+/** What a measured figure is held to; `unit` is shown after numbers ("ms", "messages"). */
+export interface Bound {
+  atMost?: number;
+  atLeast?: number;
+  unit?: string;
+}
+
+/** One figure of one seed, as `TestContext.measure` recorded it. */
+export interface Measure {
+  name: string;
+  value: number;
+  bound: Bound;
 }

@@ -4,9 +4,10 @@
  * failing test, so the report lists them.
  */
 import { execFile } from "node:child_process";
+import { realpathSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository root: this file is grader/runner/typecheck.ts. */
@@ -14,7 +15,11 @@ export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url)).repla
 
 const TSC = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
 
-/** Error lines as "file:line:col - message", paths relative to the current directory. */
+/**
+ * Error lines as "file:line:col - message", paths relative to the current directory: errors in the
+ * folder's own files only. What it imports (the grader, npm packages) is checked as part of the
+ * course; an error there is not the learner's to fix.
+ */
 export async function typecheckImplementation(implDir: string): Promise<string[]> {
   const folder = resolve(implDir);
   // A temporary tsconfig (outside the repo, so nothing is left behind) that checks only this folder
@@ -34,7 +39,7 @@ export async function typecheckImplementation(implDir: string): Promise<string[]
       }),
     );
     const output = await runTsc(["-p", config, "--noEmit", "--pretty", "false"]);
-    return parseDiagnostics(output);
+    return parseDiagnostics(output, folder);
   } catch (error) {
     return [`the type check could not run: ${error instanceof Error ? error.message : String(error)}`];
   } finally {
@@ -53,18 +58,34 @@ function runTsc(args: string[]): Promise<string> {
 }
 
 /** Turns "file(line,col): error TS1234: message" (plus indented continuation lines) into our format. */
-function parseDiagnostics(output: string): string[] {
+function parseDiagnostics(output: string, folder: string): string[] {
   const errors: string[] = [];
+  // tsc may name a file by its real path (a temporary folder behind a symbolic link, say).
+  const inside = [folder, realpathOf(folder)];
+  // Continuation lines belong to the error above them, kept or not.
+  let keeping = false;
   for (const line of output.split(/\r?\n/)) {
     const match = /^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/.exec(line);
     if (match) {
       const [, file, row, col, code, message] = match as unknown as [string, string, string, string, string, string];
-      errors.push(`${relative(process.cwd(), resolve(file))}:${row}:${col} - ${message} (${code})`);
+      const path = resolve(file);
+      keeping = inside.some((dir) => path.startsWith(dir + sep));
+      if (keeping) errors.push(`${relative(process.cwd(), path)}:${row}:${col} - ${message} (${code})`);
     } else if (/^\s+\S/.test(line) && errors.length > 0) {
-      errors[errors.length - 1] += `\n${line}`;
+      if (keeping) errors[errors.length - 1] += `\n${line}`;
     } else if (/^error TS\d+:/.test(line)) {
+      keeping = true;
       errors.push(line);
     }
   }
   return errors;
+}
+
+/** The real path of `path`, or `path` itself when it does not exist. */
+export function realpathOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }

@@ -95,10 +95,13 @@ describe("npm run grade", () => {
     expect(replayed.tests[0]?.failure?.message).toBe(rtoBug?.message);
     expect(records.get("channel-no-dedup")).toMatchObject({ status: "import-error", score: 0 });
     expect(records.get("channel-no-dedup")?.detail).toMatch(/^imports code from outside its lab folder \(index\.ts imports "\.\.\/\.\.\/channel\.js"; .*\): a submission must hold all of its own code\./);
+    // Practice points per part, then the instructor-only points, then their sum (the fixture's
+    // instructor-only tests are all in part C, which has no practice test here).
     const csv = readFileSync(join(out, "gradebook.csv"), "utf8").trim().split("\n");
-    expect(csv[0]).toBe("id,status,part A,part C,instructor-only,total,max,seeds,detail");
-    expect(csv.find((line) => line.startsWith("reference,"))).toMatch(/^reference,ok,5,5,5,10,13,/);
-    expect(csv.find((line) => line.startsWith("bug-lamport-send-no-tick,"))).toMatch(/^bug-lamport-send-no-tick,ok,0,5,5,5,13,/);
+    expect(csv[0]).toBe("id,status,part A,instructor-only,total,max,seeds,detail");
+    expect(csv.find((line) => line.startsWith("reference,"))).toMatch(/^reference,ok,5,5,10,13,/);
+    expect(csv.find((line) => line.startsWith("bug-lamport-send-no-tick,"))).toMatch(/^bug-lamport-send-no-tick,ok,0,5,5,13,/);
+    expect(reference.parts).toEqual({ A: 5 });
 
     expect(readFileSync(join(out, "junit.xml"), "utf8")).toMatch(/name="extra-fails-late: fails on seeds above 2"><properties>.*<property name="instructor-only" value="true"\/><\/properties><failure/);
 
@@ -108,6 +111,18 @@ describe("npm run grade", () => {
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/^The instructor-only tests cannot be used, so nothing was graded: .*imports-outside\.ts: imports "\.\/lab1-extra\.js", outside grader\//);
     expect(existsSync(join(dir, "out-broken", "results.jsonl"))).toBe(false);
+  });
+
+  it("writes a gradebook of every submission graded into the folder, not only this command's", async () => {
+    const out = join(dir, "out-two-runs");
+    const pick = (name: string) => subs.find((s) => s.endsWith(`/${name}`)) as string;
+    const options = ["--lab", "1", "--seeds", "1", "--only", "channel-basic,lamport-rules"];
+    expect((await grade(...options, "--out", out, pick("reference"))).code).toBe(0);
+    const second = await grade(...options, "--out", out, pick("bug-lamport-send-no-tick"));
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain("The gradebook lists all 2 submissions graded into");
+    const rows = readFileSync(join(out, "gradebook.csv"), "utf8").trim().split("\n").slice(1);
+    expect(rows.map((row) => row.split(",").slice(0, 6).join(","))).toEqual(["bug-lamport-send-no-tick,ok,0,3,3,8", "reference,ok,5,3,8,8"]);
   });
 
   it("says what to do about bad options, and grades nothing", async () => {

@@ -2,13 +2,18 @@
  * `npm run lab` end to end: scores, exit statuses, the JSON document, replayable failures with
  * byte-identical traces, and bad submissions that each fail clearly while the rest of the run completes.
  */
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { GradeResult } from "../../grader/runner/grade.js";
+import { traceFolder, type GradeResult } from "../../grader/runner/grade.js";
 import { BAD, REPO, runLab } from "./run-lab.js";
+
+/** Where `npm run lab 1 -- --impl <impl> --trace` writes `file` (relative to the repo root). */
+function traceOf(impl: string, file: string): string {
+  return relative(REPO, join(traceFolder("01-fallacies", join(REPO, impl)), file));
+}
 
 /** A clock test that every bad submission here still passes, to show the run went on. */
 const CONTROL = "lamport-rules";
@@ -57,12 +62,14 @@ describe("npm run lab", () => {
 
   it("replays a seed with a trace that is byte-identical on every run", async () => {
     const args = ["1", "--solution", "--only", "channel-random-faults", "--seed", "3", "--trace"];
-    const file = join(REPO, "traces/01-fallacies/channel-random-faults-seed3.json");
+    const file = join(REPO, "traces/01-fallacies/solution/channel-random-faults-seed3.json");
     await rm(file, { force: true });
-    expect((await runLab(...args)).stdout).toContain("trace: traces/01-fallacies/channel-random-faults-seed3.json");
-    const first = await readFile(file);
+    const first = (await runLab(...args)).stdout;
+    expect(first).toContain("trace: traces/01-fallacies/solution/channel-random-faults-seed3.json");
+    expect(first).toContain("solutions-private/01-fallacies (replay: seed 3 of each test)\n");
+    const written = await readFile(file);
     await runLab(...args);
-    expect((await readFile(file)).equals(first)).toBe(true);
+    expect((await readFile(file)).equals(written)).toBe(true);
   });
 
   it("runs the replay command it prints and gets the same failure", async () => {
@@ -73,7 +80,7 @@ describe("npm run lab", () => {
     const [, , , unit = "", , ...flags] = failure?.replay.split(" ") ?? [];
     const replay = await runLab(unit, ...flags, "--json");
     const again = JSON.parse(replay.stdout) as GradeResult;
-    expect(again.tests[0]?.failure).toMatchObject({ seed: 4, message: failure?.message, trace: "traces/01-fallacies/channel-basic-seed4.json" });
+    expect(again.tests[0]?.failure).toMatchObject({ seed: 4, message: failure?.message, trace: traceOf(`${BAD}/fails-on-some-seeds`, "channel-basic-seed4.json") });
   });
 
   it("grades a lab folder copied anywhere: no package.json around it, no grader beside it", async () => {
@@ -87,6 +94,59 @@ describe("npm run lab", () => {
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
+  });
+
+  it("grades a lab folder whose grader two levels up is not this one (a fork, the student export), and one kept at another depth in the course", async () => {
+    const fork = mkdtempSync(join(tmpdir(), "lab-fork-"));
+    const inCourse = mkdtempSync(join(REPO, "grades", "lab-depth-"));
+    const lab = (root: string) => join(root, "labs", "02-mapreduce");
+    for (const root of [fork, inCourse]) cpSync(join(REPO, "solutions-private/02-mapreduce"), lab(root), { recursive: true, filter: (from) => !from.includes("/bugs") });
+    // The fork's own grader, which is not the one grading it (and lacks what the lab imports).
+    mkdirSync(join(fork, "grader"));
+    writeFileSync(join(fork, "package.json"), "{}\n");
+    try {
+      for (const root of [fork, join(inCourse, "ada")]) {
+        if (root !== fork) cpSync(lab(inCourse), lab(root), { recursive: true });
+        const run = await runLab("2", "--impl", lab(root), "--only", "mr-word-count", "--seeds", "2");
+        expect(run.stdout, run.stderr).toMatch(/\nScore: 10\/10\n$/);
+        expect(run.stdout).not.toContain("Type errors");
+      }
+    } finally {
+      rmSync(fork, { recursive: true, force: true });
+      rmSync(inCourse, { recursive: true, force: true });
+    }
+  });
+
+  it("writes traces of a folder outside the course to a folder of its own, byte-identical on every run", async () => {
+    // The throwing fixture, made self-contained: the reference beside it, as reference.ts.
+    const copy = mkdtempSync(join(tmpdir(), "lab-traced-"));
+    cpSync(join(REPO, "solutions-private/01-fallacies"), copy, { recursive: true, filter: (from) => !/\/bugs|instructor-suite/.test(from) });
+    cpSync(join(copy, "index.ts"), join(copy, "reference.ts"));
+    const fixture = readFileSync(join(REPO, `${BAD}/throws/index.ts`), "utf8");
+    writeFileSync(join(copy, "index.ts"), fixture.replace(/"(\.\.\/){4}solutions-private\/01-fallacies\/index\.js"/, '"./reference.js"').replace(/"(\.\.\/){4}solutions-private\/01-fallacies\//g, '"./').replace(/"(\.\.\/){4}grader\//g, '"../../grader/'));
+    try {
+      const traces: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const result = JSON.parse((await runLab("1", "--impl", copy, "--only", "channel-basic", "--seed", "1", "--trace", "--json")).stdout) as GradeResult;
+        const failure = result.tests[0]?.failure;
+        expect(failure?.message).toContain("TypeError");
+        expect(failure?.trace).toBe(relative(REPO, join(traceFolder("01-fallacies", copy), "channel-basic-seed1.json")));
+        traces.push(readFileSync(join(REPO, failure?.trace ?? ""), "utf8"));
+      }
+      expect(failure0(traces)).not.toMatch(/ds-lab-|lab-traced-[^/]*\/labs/);
+      expect(traces[1]).toBe(traces[0]);
+      expect(traceFolder("01-fallacies", copy)).not.toBe(traceFolder("01-fallacies", join(REPO, "labs/01-fallacies")));
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+      rmSync(traceFolder("01-fallacies", copy), { recursive: true, force: true });
+    }
+  });
+
+  it("says only that a missing folder is missing (no type-checker noise)", async () => {
+    const run = await runLab("2", "--impl", "/nonexistent-lab-folder");
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain("is not a folder. Point --impl at the folder that holds your lab's index.ts.");
+    expect(run.stdout).not.toMatch(/TS18003|Type errors/);
   });
 
   describe("refuses to run, with exit status 2, when", () => {
@@ -161,7 +221,7 @@ describe("npm run lab", () => {
 
   it("redirects Math.random to the seeded generator: the run replays exactly and the trace says so", async () => {
     const args = ["1", "--impl", `${BAD}/math-random`, "--only", "channel-loss", "--seed", "2", "--trace"];
-    const file = join(REPO, "traces/01-fallacies/channel-loss-seed2.json");
+    const file = join(REPO, traceOf(`${BAD}/math-random`, "channel-loss-seed2.json"));
     const first = await runLab(...args);
     expect(first.code).toBe(0);
     const trace = await readFile(file, "utf8");
@@ -174,7 +234,7 @@ describe("npm run lab", () => {
 describe("seeds are independent of each other", () => {
   it("Math.random at the top level of a module is seeded too, so a seed's trace is the same every time", async () => {
     const args = ["1", "--impl", `${BAD}/top-level-random`, "--only", "channel-basic", "--seed", "2", "--trace"];
-    const file = join(REPO, "traces/01-fallacies/channel-basic-seed2.json");
+    const file = join(REPO, traceOf(`${BAD}/top-level-random`, "channel-basic-seed2.json"));
     const traces: string[] = [];
     for (let i = 0; i < 2; i++) {
       await rm(file, { force: true });
@@ -192,3 +252,8 @@ describe("seeds are independent of each other", () => {
     expect(run.code).toBe(0);
   });
 });
+
+/** The header line of a trace: what it says about the run and its failure. */
+function failure0(traces: string[]): string {
+  return (traces[0] ?? "").split("\n")[0] ?? "";
+}
