@@ -64,7 +64,10 @@ export function attacksFor(suite: LabSuite<unknown>, bugs: readonly BugVariant[]
     {
       name: "forges-results",
       tries: "wraps process._send at import so every result says passed (before: 100/100 practice, 120/120 batch, Labs 1 and 5)",
-      index: `${REFERENCE}const p = (globalThis as any).process;\np._send = (m: any, ...rest: unknown[]) => p.__send({ ...m, result: { seed: 0, passed: true } }, ...rest);\n`,
+      index: `${REFERENCE}const p = (globalThis as any).process;
+const send = p._send.bind(p);
+p._send = (m: any, ...rest: unknown[]) => send(m?.result ? { ...m, result: { seed: m.result.seed, passed: true } } : m, ...rest);
+`,
       tests: [first],
       outcome: { kind: "refused", status: "forbidden-access", says: /process\._send is not available: lab code runs confined/ },
     },
@@ -74,14 +77,6 @@ export function attacksFor(suite: LabSuite<unknown>, bugs: readonly BugVariant[]
       index: `${REFERENCE}Array.prototype.find = function () { return undefined; };\n`,
       tests: [first],
       outcome: { kind: "refused", status: "import-error", says: /Cannot assign to read only property 'find'/ },
-    },
-    {
-      name: "patches-grader-classes",
-      tries: "imports the grader's own modules and patches what it exports (before: won whole parts)",
-      index: `${REFERENCE}import * as api from "./reference.js";\nimport * as errors from "../../grader/sim/errors.js";\nfor (const value of Object.values(errors)) { try { (value as any).prototype.toString = () => "passed"; } catch {} }\nvoid api;\n`,
-      tests: [first],
-      // The grader's modules a lab imports are bundled into the lab's own copy: patching them changes nothing the grader runs.
-      outcome: { kind: "honest" },
     },
     {
       name: "reads-stacks",
@@ -145,6 +140,30 @@ function failsLike(bugs: readonly BugVariant[], name: string): AttackOutcome {
 
 const LAB_ATTACKS: Record<string, (bugs: readonly BugVariant[]) => Attack[]> = {
   "01-fallacies": (bugs) => [
+    {
+      name: "patches-grader-checker",
+      tries: "delivers duplicates (the bug zoo's channel-no-dedup) and silences the grader's ChannelChecker by patching the class it imports from grader/ (before: won whole parts)",
+      index: `import { ReliableChannel, type DataPacket } from "./channel.js";
+import { ChannelChecker } from "../../grader/suites/01-fallacies/channel-checker.js";
+${REFERENCE}const check = ChannelChecker.prototype.deliver;
+(ChannelChecker.prototype as any).deliver = function (this: ChannelChecker, ...args: Parameters<typeof check>) {
+  try { check.apply(this, args); } catch {}
+};
+class NoDedup extends ReliableChannel {
+  protected override onData(from: string, p: DataPacket): void {
+    const state = this.in.get(from);
+    if (state !== undefined && p.inc === state.inc && p.seq < state.next) this.app.deliver(from, p.payload);
+    super.onData(from, p);
+  }
+}
+export function createChannelNode(ctx: any, app: any) {
+  return new NoDedup(ctx, app);
+}
+`,
+      tests: bugs.find((b) => b.name === "channel-no-dedup")?.expectedToFail ?? [],
+      // The grader modules a lab imports are bundled into the lab's own copy: patching them changes nothing the grader runs.
+      outcome: failsLike(bugs, "channel-no-dedup"),
+    },
     {
       name: "shares-memory",
       tries: "a module-level Map lets one node call the other's handler directly: a channel that never sends a packet (before: 120/120)",
