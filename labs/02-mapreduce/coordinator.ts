@@ -11,6 +11,8 @@
  * - Number every attempt. A running attempt that has not finished within a timeout (about 1-2 s:
  *   no healthy task in the tests takes longer than 1 s) is given away: the task is idle again, and a
  *   completion reported later by that attempt is ignored.
+ * - A worker that restarts has lost its task: notice the restart (a new incarnation id in its asks)
+ *   and make its attempts idle again at once, rather than waiting for the timeout.
  * - Near the end of a phase (nothing idle left), give an idle worker a backup copy of a task that has
  *   run far longer than this phase's tasks usually take; the first copy to finish wins.
  * - When every reduce task is done, call `job.done()` once, and from then on tell workers to exit.

@@ -41,6 +41,8 @@ export class Coordinator implements NodeHandlers {
   private readonly lastReply = new Map<NodeId, Reply>();
   /** Each worker's current incarnation, as told by the nonce in its asks. */
   private readonly incarnation = new Map<NodeId, string>();
+  /** An attempt running longer than this is given away. */
+  protected readonly taskTimeoutMs: number = TASK_TIMEOUT_MS;
 
   constructor(
     protected readonly ctx: NodeContext,
@@ -155,7 +157,7 @@ export class Coordinator implements NodeHandlers {
     const now = this.ctx.now();
     for (const task of [...this.maps, ...this.reduces]) {
       if (task.status !== "running") continue;
-      for (const [id, a] of task.attempts) if (now - a.startedAt > TASK_TIMEOUT_MS) task.attempts.delete(id);
+      for (const [id, a] of task.attempts) if (now - a.startedAt > this.taskTimeoutMs) task.attempts.delete(id);
       if (task.attempts.size === 0) task.status = "idle";
     }
   }

@@ -12,7 +12,7 @@ import * as skeleton from "../../labs/02-mapreduce/index.js";
 import { BUGS } from "../../solutions-private/02-mapreduce/bugs/index.js";
 import * as reference from "../../solutions-private/02-mapreduce/index.js";
 import { instructorTests } from "../../solutions-private/02-mapreduce/instructor-suite.js";
-import { describeLabHonesty } from "./lab-honesty.js";
+import { describeLabHonesty, handoutSections } from "./lab-honesty.js";
 
 describeLabHonesty<Lab2>({
   suite,
@@ -79,6 +79,70 @@ describe("Lab 2 shared file system", () => {
     sim.run();
     expect(results[0]?.[0]).toBe(100);
     expect(fs.notFinal("a")).toBeNull();
+  });
+});
+
+/** Two workers: w1 runs `first` at start, w2 runs `second` 5 ms later. */
+function pair(first: (fs: SharedFs) => void, second: (fs: SharedFs) => void) {
+  const sim = new Simulation({ seed: 1 });
+  const fs = new SharedFileSystem(sim);
+  let thrown: unknown = null;
+  for (const [id, script, delay] of [["w1", first, 0], ["w2", second, 5]] as const) {
+    sim.addNode(id, (ctx) => {
+      let worker: WorkerNode | null = null;
+      const handle = fs.handleFor(id, () => worker);
+      worker = {
+        onStart: () => void ctx.setTimer(delay, "go"),
+        onTimer: () => {
+          try {
+            script(handle);
+          } catch (error) {
+            thrown = error;
+          }
+        },
+        onFsDone: () => {},
+      };
+      return worker;
+    });
+  }
+  sim.start();
+  sim.run();
+  return { fs, thrown: () => thrown };
+}
+
+describe("Lab 2 file system records, for failure messages", () => {
+  it("a read of a file another worker is still writing records the file and the write", () => {
+    const { fs } = pair((h) => h.write({ a: "z".repeat(1000) }), (h) => h.read(["a"]));
+    const read = fs.ops.find((op) => op.node === "w2" && op.op === "read");
+    expect(read?.torn?.map((t) => [t.path, t.writer?.node])).toEqual([["a", "w1"]]);
+    expect(fs.ops.find((op) => op.node === "w1")?.due).toBe(Math.ceil(FS_COST.latencyMs + 1000 / FS_COST.bytesPerMs));
+  });
+
+  it("renaming a temporary file that was already renamed away says who renamed it, and when", () => {
+    const { thrown } = pair(
+      (h) => {
+        h.write({ tmp: "q" });
+      },
+      (h) => {
+        h.rename("tmp", "out");
+        h.rename("tmp", "out");
+      },
+    );
+    expect(String(thrown())).toMatch(/no file named "tmp" .*this worker already renamed it to "out"/);
+  });
+});
+
+describe("Lab 2 practice tests that state their bounds", () => {
+  it("find each phrase they declare in the handout section they name (as instructor-only tests must)", () => {
+    const sections = handoutSections(suite.lab);
+    const norm = (text: string) => text.replace(/\s+/g, " ").trim().toLowerCase();
+    const declaring = suite.tests.filter((t) => t.handout !== undefined);
+    expect(declaring.map((t) => t.id)).toEqual(expect.arrayContaining(["mr-job-count", "mr-restarts"]));
+    for (const t of declaring) {
+      const text = sections.get(norm(t.handout?.section ?? ""));
+      expect(text, `${t.id}: no section "${t.handout?.section}"`).toBeDefined();
+      for (const phrase of t.handout?.states ?? []) expect(text, `${t.id}: "${phrase}"`).toContain(norm(phrase));
+    }
   });
 });
 

@@ -31,8 +31,20 @@ export interface FsOp {
   /** Bytes read or written. */
   bytes: number;
   start: number;
+  /** When it finished (or, until then, when it is due to). */
   end: number;
+  /** When it was due to finish: a paused worker's op finishes later than this. */
+  due: number;
   done: boolean;
+  /** A read only: the files it saw half-written, and whose write had torn them (null: unknown). */
+  torn?: TornRead[];
+}
+
+/** A file a read saw while it held only a prefix of its contents. */
+export interface TornRead {
+  path: string;
+  /** The write that was filling it (still in progress, or cut off by a crash), if known. */
+  writer: FsOp | null;
 }
 
 export interface RenameRecord {
@@ -139,14 +151,18 @@ class Handle implements SharedFs {
   read(paths: readonly string[]): void {
     this.begin("read");
     const files: Record<string, string | null> = {};
+    const torn: TornRead[] = [];
     let bytes = 0;
     for (const p of checkPaths(paths, "read")) {
       const inode = this.world.files.get(p);
       // A read sees what is there when it starts (a partially written file reads as its prefix).
       files[p] = inode ? inode.contents : null;
       bytes += inode ? inode.contents.length : 0;
+      if (inode?.torn) torn.push({ path: p, writer: [...inode.writers].at(-1) ?? null });
     }
-    this.schedule("read", Object.keys(files), bytes, () => ({ op: "read", files }));
+    const op = this.schedule("read", Object.keys(files), bytes, () => ({ op: "read", files }));
+    // Kept for failure messages: a reader that chokes on a half-written file is a symptom of that write.
+    if (torn.length > 0) op.torn = torn;
   }
 
   write(files: Readonly<Record<string, string>>): void {
@@ -184,7 +200,17 @@ class Handle implements SharedFs {
   rename(from: string, to: string): void {
     this.assertLive("rename");
     const inode = this.world.files.get(from);
-    if (inode === undefined) throw new Error(`fs.rename: no file named ${JSON.stringify(from)} (${this.node} at t=${this.sim.now}ms)`);
+    if (inode === undefined) {
+      // The usual cause: another attempt wrote the same temporary name and has already renamed it away.
+      const moved = this.world.renames.filter((r) => r.from === from).at(-1);
+      const why =
+        moved === undefined
+          ? ""
+          : moved.node === this.node
+            ? `: this worker already renamed it to ${JSON.stringify(moved.to)} at t=${moved.time}ms (rename each temporary file once)`
+            : `: ${moved.node} renamed ${JSON.stringify(from)} to ${JSON.stringify(moved.to)} at t=${moved.time}ms. ${moved.node} and this worker wrote the same temporary file; a temporary name must be unique per attempt (include the worker and the attempt)`;
+      throw new Error(`fs.rename: no file named ${JSON.stringify(from)} (${this.node} at t=${this.sim.now}ms)${why}`);
+    }
     if (typeof to !== "string" || to === "") throw new TypeError("fs.rename: the new name must be a non-empty string");
     if (from === to) return;
     this.world.files.delete(from);
@@ -218,7 +244,8 @@ class Handle implements SharedFs {
 
   private schedule(op: "read" | "write", paths: string[], bytes: number, finish: () => FsResult): FsOp {
     const start = this.sim.now;
-    const record: FsOp = { node: this.node, op, paths, bytes, start, end: start + this.world.cost(this.node, bytes), done: false };
+    const due = start + this.world.cost(this.node, bytes);
+    const record: FsOp = { node: this.node, op, paths, bytes, start, end: due, due, done: false };
     this.inFlight = record;
     this.world.started(record);
     // A call into the node: it waits while the node is paused and is skipped if the node is down.

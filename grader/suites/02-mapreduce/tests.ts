@@ -7,7 +7,9 @@ import type { NodeId } from "../../sim/api.js";
 import type { LabTest, TestContext } from "../../runner/suite.js";
 import { invertedIndex, longestWord, wordCount, type Execution } from "./apps.js";
 import type { Lab2, MapReduceApp } from "./interface.js";
-import { runJob, type JobSpec, type RunningJob } from "./job.js";
+import { attempts, disturbance, ms, msSpan, workingAt } from "./diagnose.js";
+import { crash, pause, recordOf, runJob, type JobSpec, type RunningJob } from "./job.js";
+import { checkCrashCost } from "./restarts.js";
 import { FS_COST, type FsOp, type SharedFileSystem } from "./shared-fs.js";
 
 /** Backup tasks must bring a job with one straggler within this factor of the same job without it. */
@@ -17,7 +19,10 @@ export const STRAGGLER_SPEED = 0.04;
 /** The scale test's job must finish within this factor of the ideal time. */
 export const SCALE_FACTOR = 8;
 
+/** Every test's network unless it says otherwise: nothing lost, 1-10 ms per message. */
 const GENTLE = { latency: { kind: "uniform", minMs: 1, maxMs: 10 } } as const;
+/** Slower messages, for the job whose tasks take most of a second: 5-50 ms per message. */
+export const SLOW_MESSAGES = { latency: { kind: "uniform", minMs: 5, maxMs: 50 } } as const;
 
 type Base = Omit<JobSpec, "deadline" | "scenario"> & Partial<Pick<JobSpec, "deadline" | "scenario">>;
 
@@ -59,9 +64,46 @@ const afterReduce = (op: FsOp, j: RunningJob) => j.recorder.reduces.some((e) => 
 export const readsInputs = (op: FsOp, j: RunningJob) => op.op === "read" && op.paths.some((p) => j.inputs.has(p));
 export const readsIntermediate = (op: FsOp, j: RunningJob) => op.op === "read" && !op.paths.some((p) => j.inputs.has(p)) && j.recorder.maps.length >= j.inputs.size;
 
-export function crash(j: RunningJob, node: NodeId, at: number, restartAfter?: number): void {
-  j.sim.at(at, `crash ${node}`, () => j.sim.crash(node));
-  if (restartAfter !== undefined) j.sim.at(at + restartAfter, `restart ${node}`, () => j.sim.restart(node));
+export { crash } from "./job.js";
+
+/**
+ * Why a map task ran twice, when the record shows it: the second run began while the first worker was
+ * up and still working on it (a timeout shorter than the task, or a backup with no straggler).
+ */
+function whyTwice(j: RunningJob, file: string): string {
+  const record = recordOf(j);
+  const runs = attempts(record).filter((a) => a.kind === "map" && a.task === file);
+  for (const after of runs) {
+    const before = runs.find((a) => a.node !== after.node && a.start < after.start && disturbance(record, a.node, a.start, after.start) === null);
+    if (before === undefined) continue;
+    const state = workingAt(record, before, after.start)
+      ? `while ${before.node} was up and still working on it${before.committed === null ? "" : ` (it finished writing its output at t=${ms(before.committed)})`}`
+      : `though ${before.node} was up and had finished writing its output at t=${ms(before.committed ?? before.until)}`;
+    return (
+      ` ${after.node} started it ${msSpan(after.start - before.start)} after ${before.node} had, ${state}; a healthy map task here took up to ${msSpan(longestHealthy(j))}. ` +
+      `Do not give a task away before a timeout comfortably longer than a healthy task, and back up only a task running far longer than the others took`
+    );
+  }
+  return " Run each task once unless its worker is presumed dead or is far slower than the others";
+}
+
+/** What the record shows about backups of the straggler's tasks: none at all, or how many. */
+function backups(j: RunningJob, slow: NodeId): string {
+  const list = attempts(recordOf(j));
+  const held = list.filter((a) => a.node === slow);
+  const copied = held.filter((a) => list.some((b) => b.task === a.task && b.node !== slow && b.start > a.start && b.start < a.until));
+  const longest = held.reduce<(typeof held)[number] | null>((m, a) => (m === null || a.until - a.start > m.until - m.start ? a : m), null);
+  if (longest === null) return "";
+  const worst = `its slowest, ${longest.label}, ran from t=${ms(longest.start)} to t=${ms(longest.until)}`;
+  return copied.length === 0
+    ? `no task ${slow} was running was ever started on another worker as a backup (${worst}).`
+    : `${copied.length} of the ${held.length} tasks ${slow} ran got a backup copy on another worker (${worst}).`;
+}
+
+/** The longest a map attempt took from its read to its complete output, over the attempts that finished. */
+function longestHealthy(j: RunningJob): number {
+  const done = attempts(recordOf(j)).filter((a) => a.kind === "map" && a.committed !== null);
+  return Math.max(0, ...done.map((a) => (a.committed as number) - a.start));
 }
 
 /**
@@ -122,20 +164,29 @@ export const tests: LabTest<Lab2>[] = [
   {
     id: "mr-job-count",
     part: "A",
-    name: "with no failures and no slow workers, every map task runs exactly once",
+    name: "with no failures and no slow workers, every map task runs exactly once, also when tasks take most of a second",
     points: 6,
+    handout: { section: "Part A: the job (40 points)", states: ["each map task runs exactly once", "take most of a second", "5–50 ms"] },
     run(impl, t) {
-      const j = job(impl, t, { app: wordCount, workers: 4, splits: 12, nReduce: 4 });
-      for (const file of j.inputs.keys()) {
-        const runs = j.recorder.maps.filter((e) => e.what === file);
-        if (runs.length !== 1) {
-          t.fail(
-            `with no failures and no slow workers, the map task of ${file} ran ${runs.length} times (${runs.map((e) => `${e.node} at t=${e.time}ms`).join(", ")}): ` +
-              `run each task once unless its worker is presumed dead or is far slower than the others`,
-            { time: runs[1]?.time ?? j.sim.now },
-          );
+      const check = (j: RunningJob, what: string) => {
+        for (const file of j.inputs.keys()) {
+          const runs = j.recorder.maps.filter((e) => e.what === file);
+          if (runs.length !== 1) {
+            t.fail(
+              `with no failures and no slow workers (${what}), the map task of ${file} ran ${runs.length} times (${runs.map((e) => `${e.node} at t=${ms(e.time)}`).join(", ")}).` +
+                whyTwice(j, file),
+              { time: runs[1]?.time ?? j.sim.now },
+            );
+          }
         }
-      }
+      };
+      check(job(impl, t, { app: wordCount, workers: 4, splits: 12, nReduce: 4 }), "word count, 12 inputs, 4 workers");
+      // Big inputs and slower messages: every map task takes most of a second, well inside the
+      // handout's "about 1 s", so only a task timeout shorter than a healthy task gives one away.
+      check(
+        job(impl, t, { app: invertedIndex, workers: 3, splits: 6, nReduce: 3, words: [4000, 5000], network: SLOW_MESSAGES, scenario: "big inputs (tasks take most of a second), messages 5-50 ms" }),
+        "inverted index, 6 big inputs, 3 workers, messages 5-50 ms",
+      );
     },
   },
   {
@@ -155,7 +206,7 @@ export const tests: LabTest<Lab2>[] = [
     id: "mr-crash-map",
     part: "B",
     name: "workers crash in the middle of map tasks (for good or restarting; twice on one task): the job still finishes correctly",
-    points: 8,
+    points: 7,
     run(impl, t) {
       const victim = `w${1 + (t.seed % 3)}`;
       job(impl, t, {
@@ -192,7 +243,7 @@ export const tests: LabTest<Lab2>[] = [
     id: "mr-crash-reduce",
     part: "B",
     name: "a worker crashes in the middle of a reduce task: the task is redone, and reduce tasks already committed are not",
-    points: 8,
+    points: 7,
     run(impl, t) {
       let crashedAt = -1;
       const victim = `w${1 + (t.seed % 3)}`;
@@ -224,7 +275,7 @@ export const tests: LabTest<Lab2>[] = [
     id: "mr-crash-write",
     part: "B",
     name: "workers crash halfway through writing map and reduce output: partial files never become output",
-    points: 8,
+    points: 7,
     run(impl, t) {
       for (const [phase, test] of [["map", afterMap], ["reduce", afterReduce]] as const) {
         const victim = `w${1 + ((t.seed + (phase === "map" ? 0 : 1)) % 3)}`;
@@ -240,28 +291,58 @@ export const tests: LabTest<Lab2>[] = [
     id: "mr-paused-worker",
     part: "B",
     name: "a worker pauses mid-task, its task is given to another, and it comes back late: its late result corrupts nothing",
-    points: 8,
+    points: 7,
     run(impl, t) {
-      // Paused during the map phase, back while other map tasks are still running.
+      // Paused during the map phase, back while other map tasks are still running (the map phase
+      // lasts over 3 s). Sized so that no healthy task on these slow disks takes longer than the
+      // handout's "about 1 s" (the reference's longest is about 0.85 s).
       const slow = { w1: 0.2, w2: 0.2, w3: 0.2 };
       job(impl, t, {
-        app: wordCount, workers: 3, splits: 60, nReduce: 12, speeds: slow,
+        app: wordCount, workers: 3, splits: 45, nReduce: 24, speeds: slow,
         scenario: "w2 paused for 2500ms while writing its first map output",
-        onOp: once((op, j) => op.node === "w2" && op.op === "write" && afterMap(op, j), (_op, j) => j.sim.pause("w2", 2500)),
+        onOp: once((op, j) => op.node === "w2" && op.op === "write" && afterMap(op, j), (_op, j) => pause(j, "w2", 2500)),
       });
       // Paused just before writing a reduce output, back after the job is done.
       job(impl, t, {
         app: invertedIndex, workers: 3, splits: 6, nReduce: 6,
         scenario: "w1 paused for 5000ms as it read for a reduce task",
-        onOp: once((op, j) => op.node === "w1" && readsIntermediate(op, j), (_op, j) => j.sim.pause("w1", 5000)),
+        onOp: once((op, j) => op.node === "w1" && readsIntermediate(op, j), (_op, j) => pause(j, "w1", 5000)),
       });
+    },
+  },
+  {
+    id: "mr-restarts",
+    part: "B",
+    name: "a lone worker crashes and restarts at once, mid-task or with the answer to its old incarnation still in flight: each crash costs the job at most 1 s",
+    points: 6,
+    handout: {
+      section: "Part B: fault tolerance (42 points)",
+      states: ["restart 30–400 ms later", "give the task the worker lost to someone", "at most 1 s over the same job without crashes", "40–80 ms"],
+    },
+    run(impl, t) {
+      // A lone worker loses its map task in a crash: only noticing the restart gets the task going again.
+      const lone = { app: wordCount, workers: 1, splits: 6, nReduce: 2 };
+      const loneBase = job(impl, t, lone);
+      const j1 = job(impl, t, {
+        ...lone,
+        scenario: "w1 crashed while reading its third input, restarting 30ms later",
+        onOp: once((op, j) => op.node === "w1" && readsInputs(op, j) && j.recorder.maps.length >= 2, (op, j) => crash(j, op.node, op.start + 1, 30)),
+      });
+      checkCrashCost(t, loneBase, j1, "word count, 6 inputs, 1 worker, w1 crashed mid-map and restarted 30ms later");
+      // The lone worker crashes just after its first ask and is back 30 ms later; with messages taking
+      // 40-80 ms, the answer to its old incarnation's ask reaches the new one. (Alone, it has no one
+      // to back up a task it was given but never ran.)
+      const slow = { app: wordCount, workers: 1, splits: 6, nReduce: 2, network: { latency: { kind: "uniform", minMs: 40, maxMs: 80 } } } as const;
+      const base = job(impl, t, { ...slow, scenario: "messages 40-80 ms" });
+      const j2 = job(impl, t, { ...slow, scenario: "messages 40-80 ms, w1 crashed 1ms after starting and restarted 30ms later", atStart: (j) => crash(j, "w1", 1, 30) });
+      checkCrashCost(t, base, j2, "word count, 6 inputs, 1 worker, messages 40-80 ms, w1 crashed just after its first ask and restarted 30ms later");
     },
   },
   {
     id: "mr-lost-rpcs",
     part: "B",
     name: "20% of messages lost and 10% duplicated, latency 1-40 ms: the job finishes correctly",
-    points: 10,
+    points: 8,
     run(impl, t) {
       const network = { loss: 0.2, duplicate: 0.1, latency: { kind: "uniform", minMs: 1, maxMs: 40 } } as const;
       job(impl, t, { app: wordCount, workers: 4, splits: 16, nReduce: 4, network, scenario: "a lossy network" });
@@ -284,7 +365,7 @@ export const tests: LabTest<Lab2>[] = [
       const t1 = s.doneAt as number;
       const summary = `done at t=${t1}ms with ${slow} ${1 / STRAGGLER_SPEED} times slower, t=${t0}ms without (${(t1 / t0).toFixed(2)}x; the bound is ${STRAGGLER_FACTOR}x)`;
       if (t1 > STRAGGLER_FACTOR * t0) {
-        t.fail(`${summary}: near the end of each phase, give idle workers a backup copy of a task that is running far longer than the others, and take whichever copy finishes first`, { time: t1 });
+        t.fail(`${summary}: ${backups(s, slow)} Near the end of each phase, give idle workers a backup copy of a task that is running far longer than the others, and take whichever copy finishes first`, { time: t1 });
       }
       s.sim.note(`stragglers (passed): ${summary}`);
     },
