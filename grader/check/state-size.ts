@@ -2,8 +2,11 @@
  * How much state an object retains: the number of values (numbers, strings, booleans, collection
  * entries) reachable from it through properties, arrays, Maps and Sets. Deterministic, unlike heap
  * measurements, so a bound on it is a fair, repeatable test. It cannot see into closures or
- * #private fields, so labs that bound state ask for it to live in ordinary properties.
+ * #private fields, so labs that bound state ask for it to live in ordinary properties. What the
+ * grader handed the node (its context, its storage, stand-ins of the grader's objects) is not counted.
  */
+import { isHandedIn } from "../sim/handed-in.js";
+
 export function retainedState(root: unknown, exclude: readonly unknown[] = []): number {
   const seen = new Set<unknown>(exclude);
   let count = 0;
@@ -16,7 +19,7 @@ export function retainedState(root: unknown, exclude: readonly unknown[] = []): 
       if (type !== "function") count++;
       continue;
     }
-    if (seen.has(value)) continue;
+    if (seen.has(value) || isHandedIn(value as object)) continue;
     seen.add(value);
     if (value instanceof Map) {
       for (const [k, v] of value) {

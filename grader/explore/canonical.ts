@@ -15,6 +15,7 @@
  * way by replaying it (see explorer.ts), so a coarse match can waste time but never mislead.
  */
 import type { NodeId } from "../sim/api.js";
+import { isHandedIn } from "../sim/handed-in.js";
 import { Context } from "../sim/node-context.js";
 import { Simulation, type PendingView } from "../sim/simulation.js";
 
@@ -42,7 +43,7 @@ export function canonical(root: unknown, number: (n: number) => string = String)
     }
     if (value === null) return "null";
     const object = value as object;
-    if (object instanceof Context || object instanceof Simulation) return '"<handed in>"';
+    if (object instanceof Context || object instanceof Simulation || isHandedIn(object)) return '"<handed in>"';
     // Shared objects are written out each time (so sharing does not matter); only a cycle is cut.
     if (open.has(object)) return '"<cycle>"';
     open.add(object);

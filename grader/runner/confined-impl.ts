@@ -11,6 +11,7 @@
 import type { DurableStorage, Json, NodeContext } from "../sim/api.js";
 import { OutputFlood, SimulationError, type Where } from "../sim/errors.js";
 import { LOG_LIMIT_BYTES } from "../sim/simulation.js";
+import { markHandedIn } from "../sim/handed-in.js";
 import { Context } from "../sim/node-context.js";
 import { Random } from "../sim/random.js";
 import type { ConfinedLab, InstanceWorld } from "./confinement.js";
@@ -158,6 +159,7 @@ class GuestContext implements NodeContext {
     this.id = ctx.id;
     this.peers = Object.freeze([...ctx.peers]);
     this.storage = new GuestStorage(ctx, this.#raise);
+    markHandedIn(this);
     Object.freeze(this);
   }
   now(): number {
@@ -203,6 +205,7 @@ class GuestStorage implements DurableStorage {
   constructor(ctx: Context, raise: (error: unknown) => unknown) {
     this.#ctx = ctx;
     this.#raise = raise;
+    markHandedIn(this);
     Object.freeze(this);
   }
   get(k: unknown): Json | undefined {

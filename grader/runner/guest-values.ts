@@ -11,6 +11,7 @@
  */
 import type { Where } from "../sim/errors.js";
 import { sealValue } from "../sim/message.js";
+import { markHandedIn } from "../sim/handed-in.js";
 import type { Tripwire } from "./confined-impl.js";
 
 const MAX_DEPTH = 32;
@@ -45,7 +46,7 @@ class StandIns {
       for (const item of value) copy.push(this.of(item, depth + 1));
       return copy;
     }
-    const stand: Record<string, unknown> = {};
+    const stand: Record<string, unknown> = markHandedIn({});
     this.made.set(value, stand);
     const proto = Object.getPrototypeOf(value);
     if (proto === Object.prototype || proto === null) {
@@ -56,7 +57,8 @@ class StandIns {
         for (const key of Object.getOwnPropertyNames(p)) if (key !== "constructor" && !(key in stand)) this.member(stand, value, p, key, false, depth);
       }
     }
-    return stand;
+    // Frozen: a stand-in is the grader's, so state measures skip it, and lab code may not keep state in it.
+    return Object.freeze(stand);
   }
 
   private member(stand: Record<string, unknown>, target: object, source: object, key: string, plain: boolean, depth: number): void {
