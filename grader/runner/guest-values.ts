@@ -46,31 +46,38 @@ class StandIns {
       for (const item of value) copy.push(this.of(item, depth + 1));
       return copy;
     }
-    const stand: Record<string, unknown> = markHandedIn({});
+    const stand: Record<string, unknown> = {};
     this.made.set(value, stand);
     const proto = Object.getPrototypeOf(value);
+    let service = false;
     if (proto === Object.prototype || proto === null) {
-      for (const key of Object.keys(value)) this.member(stand, value, value, key, true, depth);
+      for (const key of Object.keys(value)) service = this.member(stand, value, value, key, true, depth) || service;
     } else {
       // A class instance: its methods and getters (its fields are private).
       for (let p = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
-        for (const key of Object.getOwnPropertyNames(p)) if (key !== "constructor" && !(key in stand)) this.member(stand, value, p, key, false, depth);
+        for (const key of Object.getOwnPropertyNames(p)) if (key !== "constructor" && !(key in stand)) service = this.member(stand, value, p, key, false, depth) || service;
       }
     }
-    // Frozen: a stand-in is the grader's, so state measures skip it, and lab code may not keep state in it.
-    return Object.freeze(stand);
+    // A stand-in with methods or getters is one of the grader's objects (an app, a file system): state
+    // measures skip it, and it is frozen so that lab code keeps no state in it. Plain data is the node's
+    // copy, to keep or change as it likes.
+    return service ? Object.freeze(markHandedIn(stand)) : stand;
   }
 
-  private member(stand: Record<string, unknown>, target: object, source: object, key: string, plain: boolean, depth: number): void {
+  /** Copies one member onto the stand-in; true when it is a method or getter (so `stand` is a service). */
+  private member(stand: Record<string, unknown>, target: object, source: object, key: string, plain: boolean, depth: number): boolean {
     const desc = Object.getOwnPropertyDescriptor(source, key) as PropertyDescriptor;
     if (desc.get !== undefined) {
       const get = desc.get;
       Object.defineProperty(stand, key, { enumerable: true, get: () => guestArgument(this.tripwire.call(this.where, () => get.call(target)), this.tripwire, this.where) });
-    } else if (typeof desc.value === "function") {
-      stand[key] = this.wrap(desc.value as Method, target, key);
-    } else if (plain) {
-      stand[key] = this.of(desc.value, depth + 1);
+      return true;
     }
+    if (typeof desc.value === "function") {
+      stand[key] = this.wrap(desc.value as Method, target, key);
+      return true;
+    }
+    if (plain) stand[key] = this.of(desc.value, depth + 1);
+    return false;
   }
 
   private wrap(fn: Method, self: unknown, name: string): Method {

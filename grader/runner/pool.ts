@@ -212,6 +212,7 @@ export class WorkerPool {
       entryLabel: this.options.entryLabel,
       ...(instructorTests ? { instructorTests: true } : {}),
       ...(this.options.echoConsole ? { echoConsole: true } : {}),
+      deadlineMs: this.options.deadlineMs,
     };
     // Flags are set here rather than inherited: the worker needs tsx's loader however the grader was
     // started (tsx, vitest, plain node), and must not inherit flags such as --inspect. The time zone

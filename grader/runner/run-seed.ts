@@ -7,7 +7,8 @@ import { SimulationError, Violation, type Where } from "../sim/errors.js";
 import { describeFault, type FaultSchedule } from "../sim/faults.js";
 import { Simulation } from "../sim/simulation.js";
 import { serializeTrace, type TraceEvent } from "../sim/trace.js";
-import type { LabSuite, LabTest, TestContext } from "./suite.js";
+import { searchesStarted } from "../explore/explorer.js";
+import type { LabSuite, LabTest, Measure, TestContext } from "./suite.js";
 import type { Tripwire } from "./confined-impl.js";
 import { explainError } from "./explain-error.js";
 
@@ -20,6 +21,10 @@ export interface SeedResult {
   node?: string;
   /** The serialized trace, when one was asked for. */
   trace?: string;
+  /** The figures the test measured against their bounds (`TestContext.measure`), in order. */
+  figures?: Measure[];
+  /** The test ran a schedule-explorer search: its verdict covers every schedule, not only this seed's. */
+  searched?: true;
 }
 
 export interface RunSeedOptions {
@@ -35,6 +40,11 @@ export interface RunSeedOptions {
   watchPromises?: (onPromise: () => void) => () => void;
   /** Most scenario re-runs spent shrinking a failing fault schedule. */
   shrinkBudget?: number;
+  /**
+   * Asked every few hundred simulated events; a reason (a missed wall-clock deadline) stops the run
+   * and fails the seed with that reason and what the simulation was doing (see SimulationOptions).
+   */
+  interrupt?: () => string | null;
 }
 
 export function runSeed<Impl>(
@@ -47,14 +57,28 @@ export function runSeed<Impl>(
   let events: TraceEvent[] = [];
   let lastSim: Simulation | null = null;
   let faults: FaultSchedule | undefined;
+  // The simulation an interrupt stopped: that verdict stands even if test code caught the error.
+  let stopped: Simulation | null = null;
+  const interrupt = options.interrupt;
+  const figures: Measure[] = [];
+  const searchesBefore = searchesStarted();
 
   const t: TestContext = {
     seed,
     simulation(simOptions = {}) {
-      const sim = new Simulation({
+      const sim: Simulation = new Simulation({
         ...simOptions,
         seed,
         ...(options.watchPromises ? { watchPromises: options.watchPromises } : {}),
+        ...(interrupt
+          ? {
+              interrupt: () => {
+                const reason = interrupt();
+                if (reason !== null) stopped = sim;
+                return reason;
+              },
+            }
+          : {}),
       });
       lastSim = sim;
       events = [];
@@ -71,13 +95,19 @@ export function runSeed<Impl>(
       const first = fc.sample(arbitrary, { seed, numRuns: 1 })[0] as FaultSchedule;
       const failure = attempt(() => scenario(first));
       if (failure === null) return;
-      const smallest = shrink(arbitrary, scenario, seed, options.shrinkBudget ?? 150) ?? first;
+      // Out of time: shrinking would only re-run into the same deadline.
+      if (stopped !== null) throw failure;
+      const smallest = shrink(arbitrary, scenario, seed, options.shrinkBudget ?? 150, () => stopped !== null) ?? first;
+      if (stopped !== null) throw (stopped as Simulation).interrupted;
       faults = smallest;
       const again = attempt(() => scenario(smallest));
       const error = again ?? failure;
       const schedule = smallest.length === 0 ? "  (no faults at all)" : smallest.map((f) => `  ${describeFault(f)}`).join("\n");
       const shrunk = smallest.length < first.length ? ` (shrunk from ${first.length} faults)` : "";
       throw annotate(error, `\nFault schedule that still fails${shrunk}:\n${schedule}`);
+    },
+    measure(name, value, bound) {
+      figures.push({ name: String(name), value: Number(value), bound: { ...bound } });
     },
   };
 
@@ -87,13 +117,17 @@ export function runSeed<Impl>(
     // The test saw no failure, but lab code caught one the grader raised: it stands all the same.
     const tripped = options.tripwire?.first;
     if (tripped) throw placed(tripped.error, tripped.where);
+    if (stopped !== null) throw (stopped as Simulation).interrupted;
     result = { seed, passed: true };
-  } catch (error) {
+  } catch (caught) {
+    const error = (stopped as Simulation | null)?.interrupted ?? caught;
     const explained = explainError(error, { ...(options.implDir ? { implDir: options.implDir } : {}), ...(options.locate ? { locate: options.locate } : {}) });
     result = { seed, passed: false, message: explained.message };
     if (explained.time !== undefined) result.time = explained.time;
     if (explained.node !== undefined) result.node = explained.node;
   }
+  if (figures.length > 0) result.figures = figures;
+  if (searchesStarted() > searchesBefore) result.searched = true;
   if (options.trace) {
     const header = {
       format: "ds-course-trace" as const,
@@ -133,12 +167,13 @@ function shrink(
   scenario: (schedule: FaultSchedule) => void,
   seed: number,
   budget: number,
+  outOfTime: () => boolean,
 ): FaultSchedule | undefined {
   let runs = 0;
   const outcome = fc.check(
     fc.property(arbitrary, (schedule) => {
-      // Past the budget, report "passes" so that fast-check stops shrinking where it is.
-      if (++runs > budget) return true;
+      // Past the budget (or the deadline), report "passes" so that fast-check stops shrinking where it is.
+      if (++runs > budget || outOfTime()) return true;
       return attempt(() => scenario(schedule)) === null;
     }),
     { seed, numRuns: 1 },

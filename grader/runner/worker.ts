@@ -5,7 +5,7 @@
  * memory blow-up costs one seed, never the whole run; and it runs confined (confinement.ts), so it
  * cannot reach this process, the suite, the checkers or the channel that reports results.
  */
-import { findLab } from "../suites/index.js";
+import { findLab } from "./labs.js";
 import type { LabBundle } from "./bundle.js";
 import { ConfinedLab, lockDownRealm } from "./confinement.js";
 import { confinedImplementation } from "./confined-impl.js";
@@ -25,6 +25,12 @@ export interface WorkerInit {
   instructorTests?: boolean;
   /** Also print lab code's console lines on stderr (the learner's own terminal; never in batch grading). */
   echoConsole?: boolean;
+  /**
+   * The pool's wall-clock deadline per seed. Just before it, a seed whose simulation is still
+   * handling events stops itself, so that its failure can say what the simulation was doing (a
+   * message storm, a livelock); a seed stuck inside one handler is still killed by the pool.
+   */
+  deadlineMs?: number;
 }
 
 /** The implementation, bundled by the grader: always the pool's first message. */
@@ -61,6 +67,8 @@ const send = process.send?.bind(process);
 if (send === undefined) throw new Error("worker.ts is a grading worker; the grader starts it through pool.ts");
 const reply = (message: WorkerReply) => send(message);
 const init = JSON.parse(process.argv[2] ?? "{}") as WorkerInit;
+// The real clock, for deadlines only: nothing read from it goes into a simulation.
+const wallClock = performance.now.bind(performance);
 
 // Listening from the start, so no message can arrive before anyone hears it.
 const inbox: unknown[] = [];
@@ -109,10 +117,23 @@ if (loaded !== null) {
       result = { seed: task.seed, passed: false, message: `the grader asked for an unknown test ${JSON.stringify(task.testId)}` };
     } else {
       const { impl, tripwire } = confinedImplementation(lab, { seed: task.seed, exports: suite.exports, ...(echo ? { echo } : {}) });
-      result = runSeed(suite, test, impl, task.seed, { trace: task.trace, watchPromises, locate: (error) => lab.locate(error), tripwire });
+      const interrupt = deadlineCheck(task.seed);
+      result = runSeed(suite, test, impl, task.seed, { trace: task.trace, watchPromises, locate: (error) => lab.locate(error), tripwire, ...(interrupt ? { interrupt } : {}) });
     }
     reply({ type: "result", taskId: task.taskId, result });
   }
+}
+
+/**
+ * Stops a seed's simulation shortly before the pool's deadline (leaving time to report), with the
+ * words the pool would use, so that the failure also says what the simulation was doing.
+ */
+function deadlineCheck(seed: number): (() => string | null) | undefined {
+  const deadlineMs = init.deadlineMs;
+  if (deadlineMs === undefined) return undefined;
+  const stopAt = wallClock() + deadlineMs - Math.min(500, deadlineMs / 10);
+  const reason = `seed ${seed} did not finish within ${Number((deadlineMs / 1000).toFixed(1))} s of wall-clock time`;
+  return () => (wallClock() > stopAt ? reason : null);
 }
 
 async function load(): Promise<{ suite: LabSuite<unknown>; instructorTests: LabTest<unknown>[]; lab: ConfinedLab } | null> {

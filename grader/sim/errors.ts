@@ -34,3 +34,6 @@ export class EventBudgetExceeded extends SimulationError {}
 
 /** Lab code logged (ctx.log or console) more than a run allows: the output would drown the trace. */
 export class OutputFlood extends SimulationError {}
+
+/** Whoever runs the simulation stopped it from outside (a wall-clock deadline) while events kept coming. */
+export class RunInterrupted extends SimulationError {}

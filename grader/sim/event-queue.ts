@@ -60,6 +60,14 @@ export class EventQueue<E extends Scheduled> {
     return [...this.heap].sort((x, y) => (before(x, y) ? -1 : 1));
   }
 
+  /** Up to `limit` pending events, spread evenly over the queue, in no particular order (for reports). */
+  sample(limit: number): E[] {
+    const heap = this.heap;
+    if (heap.length <= limit) return [...heap];
+    const step = heap.length / limit;
+    return Array.from({ length: limit }, (_, k) => heap[Math.floor(k * step)] as E);
+  }
+
   /** Removes one specific event (explicit scheduling picks events out of order). */
   remove(event: E): void {
     const rest = this.heap.filter((e) => e !== event);

@@ -1,61 +1,75 @@
 /**
  * The `NodeContext` and `DurableStorage` a node instance receives (see api.ts). They hold no state of
- * their own: every call goes to the simulation, which checks that the caller is the node's live
- * instance, inside a handler.
+ * their own: every call goes to the node's host (node-host.ts), which checks that the caller is the
+ * node's live instance, inside a handler.
  */
 import type { DurableStorage, Json, NodeContext, NodeId, TimerId } from "./api.js";
 import { sealValue } from "./message.js";
 import { TOMBSTONE, type NodeSlot } from "./node-slot.js";
-import type { Simulation } from "./simulation.js";
+
+/** What a context asks of whoever hosts its node (declared here, so this file imports no host). */
+export interface ContextHost {
+  /** The simulation's true virtual time. */
+  readonly now: number;
+  localTime(slot: NodeSlot): number;
+  /** Throws unless `ctx` is `slot`'s live instance's context and that instance is running a handler. */
+  assertActive(ctx: NodeContext, slot: NodeSlot, what: string): void;
+  transmit(from: NodeSlot, to: NodeId, msg: Json): void;
+  setTimer(slot: NodeSlot, delayMs: number, payload: Json): TimerId;
+  cancelTimer(slot: NodeSlot, timer: TimerId): void;
+  sync(slot: NodeSlot): void;
+  log(slot: NodeSlot, text: string): void;
+  noteRedirect(who: string, what: string): void;
+}
 
 /** The `NodeContext` a node instance receives; one per incarnation. */
 export class Context implements NodeContext {
   readonly id: NodeId;
   readonly storage: DurableStorage;
   constructor(
-    private readonly sim: Simulation,
+    private readonly host: ContextHost,
     private readonly slot: NodeSlot,
   ) {
     this.id = slot.id;
-    this.storage = new Storage(sim, slot, this);
+    this.storage = new Storage(host, slot, this);
   }
   get peers(): readonly NodeId[] {
     return this.slot.peers;
   }
   now(): number {
-    return this.sim.localTime(this.slot);
+    return this.host.localTime(this.slot);
   }
   send(to: NodeId, msg: Json): void {
-    this.sim.assertActive(this, this.slot, "ctx.send");
-    this.sim.transmit(this.slot, to, msg);
+    this.host.assertActive(this, this.slot, "ctx.send");
+    this.host.transmit(this.slot, to, msg);
   }
   setTimer(delayMs: number, payload: Json = null): TimerId {
-    this.sim.assertActive(this, this.slot, "ctx.setTimer");
-    return this.sim.setTimer(this.slot, delayMs, payload);
+    this.host.assertActive(this, this.slot, "ctx.setTimer");
+    return this.host.setTimer(this.slot, delayMs, payload);
   }
   cancelTimer(timer: TimerId): void {
-    this.sim.assertActive(this, this.slot, "ctx.cancelTimer");
-    this.sim.cancelTimer(this.slot, timer);
+    this.host.assertActive(this, this.slot, "ctx.cancelTimer");
+    this.host.cancelTimer(this.slot, timer);
   }
   random(): number {
     return this.slot.rng.next();
   }
   log(...parts: unknown[]): void {
-    this.sim.log(this.slot, parts.map((p) => (typeof p === "string" ? p : safeStringify(p))).join(" "));
+    this.host.log(this.slot, parts.map((p) => (typeof p === "string" ? p : safeStringify(p))).join(" "));
   }
   /** @internal: lab code used Math.random or the wall clock, which were redirected (noted once per run). */
   redirected(what: string): void {
-    this.sim.noteRedirect(this.slot.id, what);
+    this.host.noteRedirect(this.slot.id, what);
   }
   /** @internal: the simulation's time and this node, for errors raised on its behalf. */
   where(): { time: number; node: NodeId } {
-    return { time: this.sim.now, node: this.slot.id };
+    return { time: this.host.now, node: this.slot.id };
   }
 }
 
 class Storage implements DurableStorage {
   constructor(
-    private readonly sim: Simulation,
+    private readonly host: ContextHost,
     private readonly slot: NodeSlot,
     private readonly ctx: Context,
   ) {}
@@ -65,11 +79,11 @@ class Storage implements DurableStorage {
     return buffered !== undefined ? buffered : this.slot.durable.get(key);
   }
   set(key: string, value: Json): void {
-    this.sim.assertActive(this.ctx, this.slot, "storage.set");
+    this.host.assertActive(this.ctx, this.slot, "storage.set");
     this.slot.buffer.set(key, sealValue(value, "a stored value").value);
   }
   delete(key: string): void {
-    this.sim.assertActive(this.ctx, this.slot, "storage.delete");
+    this.host.assertActive(this.ctx, this.slot, "storage.delete");
     this.slot.buffer.set(key, TOMBSTONE);
   }
   keys(): string[] {
@@ -81,8 +95,8 @@ class Storage implements DurableStorage {
     return [...keys].sort();
   }
   sync(): void {
-    this.sim.assertActive(this.ctx, this.slot, "storage.sync");
-    this.sim.sync(this.slot);
+    this.host.assertActive(this.ctx, this.slot, "storage.sync");
+    this.host.sync(this.slot);
   }
 }
 

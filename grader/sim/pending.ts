@@ -11,16 +11,19 @@ export const ACTION = 2;
 export const CALL = 3;
 export const KIND_NAMES = ["deliver", "timer", "action", "call"] as const;
 
+/** A hosted node, as the events addressed to it see it. */
+export type Slot = NodeSlot<Pending>;
+
 /** One pending event. A single shape for every kind keeps the hot path monomorphic. */
 export class Pending {
   constructor(
     public time: number,
     public seq: number,
     public kind: number,
-    public target: NodeSlot | null,
+    public target: Slot | null,
     public incarnation: number,
     public id: number,
-    public from: NodeSlot | null,
+    public from: Slot | null,
     public data: Json,
     public fn: ((handlers: NodeHandlers) => void) | null,
     public label: string,
