@@ -4,7 +4,9 @@
  * newer term only in replies; nodes with stale logs that keep campaigning; votes and AppendEntries
  * replies from an earlier term delivered very late (scripted, whatever the message format); a
  * follower hundreds of entries behind, under a message budget; and seven nodes through crash storms
- * while messages are duplicated and reordered.
+ * while messages are duplicated and reordered. Each declares the handout section that states its
+ * guarantee and bounds (the schedule is hidden, never the rule): mostly "Faults and bounds", and the
+ * batching rule in Part 5B.
  *
  * Self-contained: imports only from grader/ (this file is shipped alone into grading images).
  */
@@ -44,29 +46,71 @@ function commitMany(c: Cluster, n: number, expected: number): void {
   c.one(c.command(), expected, true);
 }
 
+/** The batching rule the handout states: at least this many entries per AppendEntries to a follower that is behind. */
+const MIN_BATCH = 50;
+
 /**
  * Waits until `node` has applied `index` (its service was handed it, or a snapshot past it),
- * counting the messages to and from `node` meanwhile; fails past the time or message budget.
+ * counting the messages to and from `node` meanwhile; fails past the time or message budget. Before
+ * it blames anything, it splits the messages at the node's first new entry: those before are the
+ * leader finding where the logs match (rejected AppendEntries), those after carry the entries, so
+ * the report can tell a slow back-up from small batches.
  */
-function catchUp(c: Cluster, t: TestContext, node: NodeId, missed: number, what: string): void {
+function catchUp(c: Cluster, t: TestContext, node: NodeId, missed: number, level: number, what: string): void {
   const index = c.checker.maxCommitted;
   let messages = 0;
-  c.sim.intercept((m) => {
+  let toNode = 0;
+  c.intercept((m) => {
     if (m.from === node || m.to === node) messages++;
+    if (m.to === node) toNode++;
     return undefined;
   });
   const since = c.now;
+  let first: { at: number; messages: number; toNode: number; handed: number } | null = null;
   const applied = () => c.nCommitted(index).count === c.ids.length;
-  while (!applied() && c.now - since < CATCH_UP_MS) c.advance(5);
-  c.sim.intercept(null);
-  if (!applied()) {
-    t.fail(`${node} ${what}, rejoined at t=${since}ms ${missed} entries behind, and had still not applied index ${index} by t=${c.now}ms (${messages} messages to and from it meanwhile): a follower that far behind must catch up within ${CATCH_UP_MS}ms. Back up a whole term per rejected AppendEntries (or straight to the end of a shorter log), and send tens of entries per message`, { node });
+  while (!applied() && c.now - since < CATCH_UP_MS) {
+    c.advance(5);
+    if (first === null && c.checker.handedUpTo(node) > level) first = { at: c.now, messages, toNode, handed: c.checker.handedUpTo(node) };
   }
+  c.intercept(null);
   const budget = Math.round(CATCH_UP_BASE + missed * CATCH_UP_PER_ENTRY);
-  if (messages > budget) {
-    t.fail(`${node} ${what}, rejoined at t=${since}ms ${missed} entries behind; it took ${messages} messages to and from it (requests and replies) until it applied index ${index} at t=${c.now}ms; the budget is ${budget}. Backing up nextIndex by one entry per rejected AppendEntries costs a round trip per entry: the follower's rejection should say where its log ends, or the term of its conflicting entry and the first index it holds for that term, and the leader should skip that whole term`, { node });
-  }
+  t.measure("catch-up messages", messages, { atMost: budget, unit: "messages" });
+  const done = applied();
+  if (done && messages <= budget) return;
+  const head = done
+    ? `${node} ${what}, rejoined at t=${since}ms ${missed} entries behind; it took ${messages} messages to and from it (requests and replies) until it applied index ${index} at t=${c.now}ms; the budget is ${budget} (${CATCH_UP_BASE} + one per ${1 / CATCH_UP_PER_ENTRY} entries missed)`
+    : `${node} ${what}, rejoined at t=${since}ms ${missed} entries behind, and had still not applied index ${index} by t=${c.now}ms (${messages} messages to and from it meanwhile): a follower that far behind must catch up within ${CATCH_UP_MS}ms`;
+  t.fail(`${head}. ${catchUpDiagnosis(c, node, index, level, messages, toNode, first)}`, { node });
 }
+
+/** Names what the counts show: a slow back-up (many messages before the first new entry), small batches, or both. */
+function catchUpDiagnosis(
+  c: Cluster,
+  node: NodeId,
+  index: number,
+  level: number,
+  messages: number,
+  toNode: number,
+  first: { at: number; messages: number; toNode: number; handed: number } | null,
+): string {
+  const causes: string[] = [];
+  if (first === null) {
+    causes.push(`${node} applied no new entry at all in that time, after ${toNode} messages sent to it: the leader never found where their logs match. ${BACK_UP}`);
+    return causes.join(" ");
+  }
+  const carried = Math.max(c.checker.handedUpTo(node), index) - level;
+  const requests = toNode - first.toNode + 1;
+  const perRequest = carried / requests;
+  const before = `before ${node}'s first new entry (at t=${first.at}ms) it exchanged ${first.messages} messages with the others (about ${Math.ceil(first.messages / 2)} AppendEntries and their rejections)`;
+  const after = `from then on it received ${requests} messages for ${carried} entries, about ${perRequest.toFixed(1)} entries per AppendEntries`;
+  if (first.messages > 20) causes.push(`Backing up is slow: ${before}. ${BACK_UP}`);
+  if (perRequest < MIN_BATCH / 2) causes.push(`Batches are small: ${after}. Send at least ${MIN_BATCH} entries per AppendEntries to a follower that is behind (all that remain, if fewer)`);
+  if (causes.length === 0) causes.push(`Neither the back-up nor the batch size explains it: ${before}; ${after}. Look for AppendEntries sent more often than needed (one per reply and per heartbeat, not several)`);
+  else if (causes.length === 1) causes.push(first.messages > 20 ? `(Batches were fine: ${after}.)` : `(Backing up was fine: ${before}.)`);
+  return causes.join(" ");
+}
+
+const BACK_UP = `Back up a whole term per rejected AppendEntries, not one entry: the follower's rejection says where its log ends, or the term of its conflicting entry and the first index it holds for that term, and the leader skips that whole term`;
 
 /**
  * Cuts off leaders other than `target` (at most two nodes at a time) until `target` is elected.
@@ -129,6 +173,7 @@ export const instructorTests: LabTest<Lab5>[] = [
     part: "A",
     name: "a cut-off leader rejoins but hears only replies (the new leader's messages to it are lost): the replies' newer term must make it step down",
     points: 3,
+    handout: { section: "Faults and bounds", states: ["one-way loss", "within 1,000 ms", "even if only replies reach it"] },
     run(impl, t) {
       const c = new Cluster(impl, t, { nodes: 5 });
       const rng = c.sim.stream("rounds");
@@ -161,6 +206,7 @@ export const instructorTests: LabTest<Lab5>[] = [
     part: "A",
     name: "two nodes with stale logs and fast clocks keep asking for votes they cannot get; the one up-to-date node must still be elected",
     points: 3,
+    handout: { section: "Faults and bounds", states: ["clocks that run up to 50% fast", "2,500 ms", "also when nodes with stale logs keep campaigning"] },
     run(impl, t) {
       const c = new Cluster(impl, t, { nodes: 5 });
       const rng = c.sim.stream("rounds");
@@ -186,7 +232,9 @@ export const instructorTests: LabTest<Lab5>[] = [
           const leaders = c.live().filter((id) => c.status(id)?.role === "leader");
           if (leaders.length === 1) break;
           if (c.now - since >= LEADER_BOUND_MS) {
-            t.fail(`no leader among ${up}, ${fast.join(" and ")} between t=${since}ms and t=${c.now}ms: ${fast.join(" and ")} missed the entries committed while they were cut off, so only ${up} can win, and it must time out and run. ${fast.join(" and ")} (whose clocks run ${FAST_CLOCK * 100}% fast) keep asking for votes that are denied; a node that resets its election timer when it denies a vote never runs itself. Reset it only when you grant a vote or hear from the current leader`, { node: up });
+            const story = c.checker.story(up, since);
+            const ran = !story.includes("never a candidate");
+            t.fail(`no leader among ${up}, ${fast.join(" and ")} between t=${since}ms and t=${c.now}ms (${story}): ${fast.join(" and ")} missed the entries committed while they were cut off, so only ${up} can win, and it must time out and run. ${fast.join(" and ")} (whose clocks run ${FAST_CLOCK * 100}% fast) keep asking for votes that are denied; ${ran ? `${up} did stand, but never won: check that a node with an up-to-date log wins the votes of nodes whose logs are behind it` : `${up} never stood for election: a node that resets its election timer when it denies a vote never runs itself. Reset it only when you grant a vote or hear from the current leader`}`, { node: up });
           }
           c.advance(10);
         }
@@ -201,6 +249,7 @@ export const instructorTests: LabTest<Lab5>[] = [
     part: "A",
     name: "a cut-off candidate receives, very late, the votes granted in one of its earlier elections: they must not count",
     points: 3,
+    handout: { section: "Faults and bounds", states: ["up to 15 s late", "a candidate counts only votes of its current election"] },
     run(impl, t) {
       const c = new Cluster(impl, t, { nodes: 5 });
       const rng = c.sim.stream("rounds");
@@ -212,7 +261,7 @@ export const instructorTests: LabTest<Lab5>[] = [
       // Phase 1: what cand sends is delivered; what is sent to it is held back until `release`.
       // Phase 2: nothing reaches cand and nothing leaves it (it can only campaign, alone).
       let phase = 1;
-      c.sim.intercept((m) => {
+      c.intercept((m) => {
         if (phase === 1 && m.to === cand) return { delaysMs: [Math.max(1, release - c.now)] };
         if (phase === 2 && (m.to === cand || m.from === cand)) return { drop: true };
         return undefined;
@@ -232,15 +281,16 @@ export const instructorTests: LabTest<Lab5>[] = [
         t.fail(`${cand} became leader of term ${s.term} by t=${c.now}ms, though since t=${cutAt}ms none of its messages has reached any node: the only replies it received were votes granted in term ${votedIn} (or earlier), held back and delivered at t=${release}ms. Count a vote only if the reply's term is your current term`, { node: cand });
       }
       phase = 3;
-      c.sim.intercept(null);
+      c.intercept(null);
       c.one(c.command(), 5, true);
     },
   },
   {
     id: "agree-catch-up-far-behind",
     part: "B",
-    name: `a follower hundreds of entries behind catches up within ${CATCH_UP_MS}ms and about one message per five entries`,
+    name: `a follower hundreds of entries behind catches up within ${CATCH_UP_MS}ms and ${CATCH_UP_BASE} + one message per ${1 / CATCH_UP_PER_ENTRY} entries`,
     points: 4,
+    handout: { section: "Part 5B: log replication (30 points)", states: ["at least 50 entries", "within 5,000 ms", "at most 40 + N/5 messages", "requests and replies, heartbeats included"] },
     seeds: 3,
     run(impl, t) {
       const c = new Cluster(impl, t, { nodes: 5 });
@@ -259,15 +309,17 @@ export const instructorTests: LabTest<Lab5>[] = [
       c.checkOneLeader(` (${old} and ${leader} cut off)`);
       c.connect(leader);
       c.one(c.command(), 4, true);
+      const level = c.checker.handedUpTo(old);
       c.connect(old);
-      catchUp(c, t, old, c.checker.maxCommitted - before, `(a leader cut off with ${stale} entries of its own that were never committed)`);
+      catchUp(c, t, old, c.checker.maxCommitted - before, level, `(a leader cut off with ${stale} entries of its own that were never committed)`);
       // A follower is down while hundreds of entries are committed.
       const follower = c.after(c.checkOneLeader(), 1 + rng.int(4));
+      const level2 = c.checker.handedUpTo(follower);
       c.crash(follower);
       const from = c.checker.maxCommitted;
       commitMany(c, 400 + rng.int(100), 4);
       c.restart(follower);
-      catchUp(c, t, follower, c.checker.maxCommitted - from, "(crashed)");
+      catchUp(c, t, follower, c.checker.maxCommitted - from, level2, "(crashed)");
     },
   },
   {
@@ -275,6 +327,7 @@ export const instructorTests: LabTest<Lab5>[] = [
     part: "B",
     name: "a leader, elected again in a later term, receives very late the replies a follower sent it in its earlier term: they must not count",
     points: 3,
+    handout: { section: "Faults and bounds", states: ["up to 15 s late", "a leader acts only on replies to requests of its current term"] },
     run(impl, t) {
       const seen = new Map<NodeId, number>();
       const c = new Cluster(observed(impl, seen), t, { nodes: 5 });
@@ -285,7 +338,7 @@ export const instructorTests: LabTest<Lab5>[] = [
       const majority = c.ids.filter((id) => id !== old && id !== follower);
       const release = c.now + 15_000;
       let hold = true;
-      c.sim.intercept((m) => (hold && m.from === follower && m.to === old ? { delaysMs: [1 + rng.int(5), Math.max(1, release - c.now)] } : undefined));
+      c.intercept((m) => (hold && m.from === follower && m.to === old ? { delaysMs: [1 + rng.int(5), Math.max(1, release - c.now)] } : undefined));
       c.sim.note(`messages from ${follower} to ${old} arrive twice: now, and again at t=${release}ms`);
       c.partition([[old, follower], majority]);
       const oldTerm = c.status(old)?.term ?? 0;
@@ -319,10 +372,11 @@ export const instructorTests: LabTest<Lab5>[] = [
     part: "C",
     name: "seven nodes: crash storms with restarts, and messages duplicated and reordered (copies up to 400 ms late), while commands arrive everywhere",
     points: 4,
+    handout: { section: "Faults and bounds", states: ["of 3, 5 or 7 nodes", "at any moment, including the moment after a node sends a message", "Late copies", "a command started at the leader is applied by every node within a few seconds"] },
     run(impl, t) {
       const c = new Cluster(impl, t, { nodes: 7 });
       const adversary = c.sim.stream("adversary");
-      c.sim.intercept(() =>
+      c.intercept(() =>
         adversary.chance(0.35) ? { delaysMs: adversary.chance(0.5) ? [1 + adversary.int(80)] : [1 + adversary.int(40), 40 + adversary.int(360)] } : undefined,
       );
       const rng = c.sim.stream("storm");
@@ -346,7 +400,7 @@ export const instructorTests: LabTest<Lab5>[] = [
           });
         }
       }
-      c.sim.intercept(null);
+      c.intercept(null);
       c.sim.setNetwork(RELIABLE_NETWORK);
       for (const id of c.ids) if (!c.isUp(id)) c.restart(id);
       c.checkOneLeader(` (the storm ended at t=${end}ms; every node is up and the network is reliable)`);

@@ -18,7 +18,7 @@ describeLabHonesty<Lab5>({
   reference: reference as Lab5,
   skeleton,
   bugs: BUGS,
-  minBugs: 12,
+  minBugs: 33,
   instructorTests,
   traces: { tests: ["figure8-scripted", "agree-reordered"], bug: "commit-previous-term" },
 });

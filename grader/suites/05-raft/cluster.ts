@@ -7,10 +7,11 @@
  */
 import type { Json, NodeContext, NodeId } from "../../sim/api.js";
 import type { NetworkConditions } from "../../sim/network.js";
-import type { Simulation } from "../../sim/simulation.js";
+import type { Adversary, Simulation } from "../../sim/simulation.js";
 import type { TestContext } from "../../runner/suite.js";
 import type { Lab5, RaftNode, RaftService, StartResult } from "./interface.js";
 import { RaftChecker, type TesterSnapshot } from "./raft-checker.js";
+import { Traffic } from "./traffic.js";
 
 /** After the network stabilises, some connected node must be leader within this much virtual time. */
 export const LEADER_BOUND_MS = 2500;
@@ -31,6 +32,9 @@ export class Cluster {
   readonly sim: Simulation;
   readonly checker: RaftChecker;
   readonly ids: NodeId[];
+  /** Every message sent, per link, for failure reports (never for verdicts). */
+  readonly traffic: Traffic;
+  private adversary: Adversary | null = null;
   private readonly disconnected = new Set<NodeId>();
   /** What the grader handed each node's latest instance (its context and service), for state-size checks. */
   private readonly handed = new Map<NodeId, unknown[]>();
@@ -45,6 +49,11 @@ export class Cluster {
     this.sim = t.simulation(options.network ? { network: options.network } : {});
     this.ids = Array.from({ length: options.nodes }, (_, i) => `n${i + 1}`);
     this.checker = new RaftChecker(this.sim, this.ids);
+    this.traffic = new Traffic(() => this.sim.now);
+    this.sim.intercept((m) => {
+      this.traffic.sent(m);
+      return this.adversary?.(m);
+    });
     for (const id of this.ids) {
       this.sim.addNode(id, (ctx: NodeContext) => {
         this.checker.started(id);
@@ -56,6 +65,7 @@ export class Cluster {
             checker.apply(id, entry);
             if (every !== undefined && entry.index % every === 0 && node !== null) {
               const data: TesterSnapshot = { upTo: entry.index, last: entry.command };
+              checker.snapshotTaken(id, entry.index);
               node.snapshot(entry.index, data as unknown as Json);
             }
           },
@@ -95,6 +105,14 @@ export class Cluster {
   }
 
   // ------------------------------------------------------------------ faults
+
+  /**
+   * A scripted adversary decides each message's fate (null: the network does); see
+   * Simulation.intercept. Tests use this, never `sim.intercept`, which would stop `traffic`.
+   */
+  intercept(adversary: Adversary | null): void {
+    this.adversary = adversary;
+  }
 
   isConnected(id: NodeId): boolean {
     return !this.disconnected.has(id);
@@ -186,10 +204,36 @@ export class Cluster {
       const leaders = group.filter((id) => this.status(id)?.role === "leader");
       if (leaders.length === 1) return leaders[0] as NodeId;
       if (this.now - since >= LEADER_BOUND_MS) {
-        this.t.fail(`no single leader among the connected nodes (${group.join(", ")}) between t=${since}ms and t=${this.now}ms${why}: with a majority up and connected, a leader must be elected within ${LEADER_BOUND_MS}ms (randomized election timeouts of a few hundred ms, and a candidate that wins a majority becomes leader at once)`);
+        this.t.fail(`no single leader among the connected nodes (${group.join(", ")}) between t=${since}ms and t=${this.now}ms${why}: with a majority up and connected, a leader must be elected within ${LEADER_BOUND_MS}ms. ${this.whyNoLeader(group, since, leaders)}`);
       }
       this.advance(25);
     }
+  }
+
+  /**
+   * What the run shows about a failed election, from the nodes' status and the messages they
+   * exchanged: who stood in which terms, and what each candidate's peers last answered it.
+   */
+  private whyNoLeader(group: readonly NodeId[], since: number, leaders: readonly NodeId[]): string {
+    const stories = group.map((id) => this.checker.story(id, since));
+    if (leaders.length > 1) return `${leaders.join(" and ")} all believe they lead (${stories.join("; ")}): a leader that hears of a newer term, in a request or a reply, must step down`;
+    const ran = group.filter((id) => this.checker.story(id, since).includes("candidate in"));
+    if (ran.length === 0) {
+      return `No node stood for election in that time (${stories.join("; ")}): a follower that hears nothing from a leader for its election timeout must become a candidate; reset the election timer only when you grant a vote or hear from the current leader`;
+    }
+    const stuck = this.checker.stuckCandidates(group, 1000);
+    if (stuck.length > 0) {
+      const list = stuck.map((x) => `${x.node} has been a candidate in term ${x.term} since t=${x.since}ms`).join("; ");
+      return `${list} (${stories.join("; ")}): an election that is neither won nor lost must time out, and the candidate must start a new one (a new term, a new randomized timeout): set the election timer again whenever you become a candidate`;
+    }
+    const refusals = this.checker.refusedCandidacies(group, since);
+    const answers = ran.slice(0, 2).flatMap((c) => group.filter((p) => p !== c).slice(0, 2).map((p) => this.traffic.exchange(c, p, Math.max(since, this.now - 600))));
+    const seen = `${stories.join("; ")}. In the last 600 ms: ${answers.join("; ")}`;
+    if (refusals.length > 0) {
+      const r = refusals[0] as { candidate: NodeId; term: number; voters: NodeId[] };
+      return `Elections were held but none was won: ${seen}. ${r.voters.join(" and ")} moved to ${r.candidate}'s term ${r.term} as followers (so its RequestVote reached them), did not stand in that term themselves, and still ${r.candidate} did not become leader (${refusals.length} such election${refusals.length > 1 ? "s" : ""}). Their answers above say which of two things happened. If they refused the vote: either ${r.candidate}'s log was behind theirs, or they judged the request before adopting its term (a node that receives a RequestVote of a newer term must first adopt that term, clearing its vote, then grant the vote if it has not voted in that term and the candidate's log is at least as up to date as its own). If they granted it: ${r.candidate} did not count the votes it got; a candidate that has votes from a majority of the whole cluster, its own vote included, becomes leader at once`;
+    }
+    return `Elections were held but none was won: ${seen}. In none of them did a majority of the candidate's peers follow it into its term: they stood in that term themselves, or its requests did not reach them (split votes or lost requests). Randomized election timeouts keep candidates from splitting every vote`;
   }
 
   /** No live node believes it is leader. */
@@ -255,13 +299,35 @@ export class Cluster {
         }
         if (!retry) {
           const c = this.nCommitted(index);
-          this.t.fail(`command ${key}, started at ${leader} (index ${index}) at t=${startedAt}ms, was applied by ${c.count} node(s), not ${expected}, within ${AGREEMENT_MS}ms${c.command !== undefined && c.command !== key ? ` (index ${index} holds ${c.command} instead)` : ""}; the live nodes were ${this.live().join(", ")}`, { node: leader });
+          this.t.fail(`command ${key}, started at ${leader} (index ${index}) at t=${startedAt}ms, was applied by ${c.count} node(s), not ${expected}, within ${AGREEMENT_MS}ms${c.command !== undefined && c.command !== key ? ` (index ${index} holds ${c.command} instead)` : ""}; the live nodes were ${this.live().join(", ")}. ${this.whyNotApplied(leader, index, startedAt)}`, { node: leader });
         }
       } else {
         this.advance(50);
       }
     }
-    this.t.fail(`command ${key} was never committed by ${expected} nodes between t=${began}ms and t=${this.now}ms (no leader accepted it, or it never reached enough nodes); the live nodes were ${this.live().join(", ")}`);
+    const leaders = this.live().filter((id) => this.status(id)?.role === "leader");
+    const why =
+      leaders.length === 1
+        ? this.whyNotApplied(leaders[0] as NodeId, this.checker.maxCommitted + 1, Math.max(began, this.now - AGREEMENT_MS))
+        : `No connected node was leader at the end (${this.live().map((id) => this.checker.story(id, began)).join("; ")}).`;
+    this.t.fail(`command ${key} was never committed by ${expected} nodes between t=${began}ms and t=${this.now}ms; the live nodes were ${this.live().join(", ")}. ${why}`);
+  }
+
+  /**
+   * What the run shows about why `index` (started at `leader` at `since`) was not applied: for each
+   * live node that lacks it, how far it got, and what it and the leader last said to each other.
+   */
+  whyNotApplied(leader: NodeId, index: number, since: number): string {
+    const s = this.status(leader);
+    const lacking = this.live().filter((id) => id !== leader && this.checker.handedUpTo(id) < index);
+    const seconds = Math.max(0.001, (this.now - since) / 1000);
+    const lines = lacking.map((id) => {
+      const rate = Math.round(this.traffic.count(leader, id, since) / seconds);
+      const storm = rate > 200 ? ` That is a message storm: ${leader} sent ${id} about ${rate} messages per virtual second, each answered at once, while ${id} made no progress: the same request and answer over and over` : "";
+      return `${id} (${this.status(id)?.role ?? "down"} in term ${this.status(id)?.term ?? "?"}) applied up to index ${this.checker.handedUpTo(id)}; ${this.traffic.exchange(leader, id, since)}.${storm}`;
+    });
+    const head = `${leader} is ${s === null ? "down" : `${s.role} in term ${s.term}`} and applied up to index ${this.checker.handedUpTo(leader)}.`;
+    return `${head}${lines.length > 0 ? ` Since t=${since}ms: ${lines.join(" ")}` : ""} Read those answers against Figure 2: a follower accepts an AppendEntries whose prevLogIndex and prevLogTerm match its log, and the leader counts it only for what that request carried`;
   }
 
   /**
@@ -284,7 +350,9 @@ export class Cluster {
     }
     const c = this.nCommitted(index);
     if (c.count < n) {
-      this.t.fail(`only ${c.count} node(s) applied index ${index} by t=${this.now}ms, ${this.now - began}ms after it was started; wanted ${n}`);
+      const leader = this.live().find((id) => this.status(id)?.role === "leader");
+      const why = leader === undefined ? `No connected node is leader (${this.live().map((id) => this.checker.story(id, began)).join("; ")}).` : this.whyNotApplied(leader, index, began);
+      this.t.fail(`only ${c.count} node(s) applied index ${index} by t=${this.now}ms, ${this.now - began}ms after it was started; wanted ${n}. ${why}`);
     }
     return c.command ?? null;
   }

@@ -25,10 +25,13 @@ export const electionTests: LabTest<Lab5>[] = [
       c.advance(50);
       const term1 = c.checkTerms();
       if (term1 < 1) t.fail(`the term is ${term1} after the first election at t=${c.now}ms: a candidate increments its term before asking for votes`);
+      const leader1 = c.checkOneLeader();
+      const quiet = c.now;
       c.advance(2000);
       const term2 = c.checkTerms();
       if (term1 !== term2) {
-        t.fail(`the term changed from ${term1} to ${term2} between t=${c.now - 2000}ms and t=${c.now}ms although nothing failed: the leader's heartbeats must reach followers before their election timeouts expire`);
+        const sent = c.ids.filter((id) => id !== leader1).map((id) => `${leader1} sent ${id} ${c.traffic.count(leader1, id, quiet)} messages, and ${c.checker.story(id, quiet)}`).join("; ");
+        t.fail(`the term changed from ${term1} to ${term2} between t=${quiet}ms and t=${c.now}ms although nothing failed (${sent}): the leader's heartbeats must reach followers well within their election timeouts, and a follower must reset its election timer on every AppendEntries from the current leader`);
       }
       c.checkOneLeader(" (no failures since the first election)");
     },
@@ -37,7 +40,7 @@ export const electionTests: LabTest<Lab5>[] = [
     id: "election-reelection",
     part: "A",
     name: "re-election after the leader is cut off; no leader without a majority",
-    points: 4,
+    points: 3,
     run(impl, t) {
       const c = new Cluster(impl, t, { nodes: 3 });
       const leader1 = c.checkOneLeader();
@@ -59,7 +62,7 @@ export const electionTests: LabTest<Lab5>[] = [
     id: "election-many",
     part: "A",
     name: "many elections: seven nodes, three random nodes cut off at a time",
-    points: 4,
+    points: 3,
     run(impl, t) {
       const c = new Cluster(impl, t, { nodes: 7 });
       const rng = c.sim.stream("disconnections");
@@ -110,7 +113,7 @@ export const electionTests: LabTest<Lab5>[] = [
     run(impl, t) {
       const c = new Cluster(impl, t, { nodes: 5 });
       const rng = c.sim.stream("adversary");
-      c.sim.intercept(() => (rng.chance(0.5) ? { delaysMs: [1 + rng.int(10), 100 + rng.int(800)] } : undefined));
+      c.intercept(() => (rng.chance(0.5) ? { delaysMs: [1 + rng.int(10), 100 + rng.int(800)] } : undefined));
       const faults = c.sim.stream("disconnections");
       for (let round = 0; round < 15; round++) {
         const leader = c.checkOneLeader(` (round ${round + 1})`);
@@ -120,7 +123,7 @@ export const electionTests: LabTest<Lab5>[] = [
         for (const id of cut) c.connect(id);
         c.advance(faults.int(300));
       }
-      c.sim.intercept(null);
+      c.intercept(null);
       c.checkOneLeader(` (the network is reliable again; a leader is due within ${LEADER_BOUND_MS}ms)`);
     },
   },
@@ -134,7 +137,7 @@ export const electionTests: LabTest<Lab5>[] = [
     run(impl, t) {
       const c = new Cluster(impl, t, { nodes: 3, network: { latency: { kind: "uniform", minMs: 1, maxMs: 150 } } });
       const rng = c.sim.stream("adversary");
-      c.sim.intercept(() => (rng.chance(0.5) ? { delaysMs: [1 + rng.int(150), 100 + rng.int(900)] } : undefined));
+      c.intercept(() => (rng.chance(0.5) ? { delaysMs: [1 + rng.int(150), 100 + rng.int(900)] } : undefined));
       const faults = c.sim.stream("disconnections");
       for (let round = 0; round < 30; round++) {
         const leader = c.checkOneLeader(` (round ${round + 1})`);
@@ -142,6 +145,52 @@ export const electionTests: LabTest<Lab5>[] = [
         c.advance(300 + faults.int(700));
         c.connect(leader);
         c.advance(faults.int(200));
+      }
+    },
+  },
+  {
+    id: "election-candidate-follows-winner",
+    part: "A",
+    name: "two candidates of one term: the loser hears from the winner and must follow it, not start another election",
+    points: 2,
+    seeds: 8,
+    run(impl, t) {
+      const c = new Cluster(impl, t, { nodes: 3 });
+      c.one(c.command(), 3, true);
+      for (let round = 1; round <= 3; round++) {
+        const voter = c.checkOneLeader(` (round ${round})`);
+        const [a, b] = c.ids.filter((id) => id !== voter) as [NodeId, NodeId];
+        const term = c.status(voter)?.term ?? 0;
+        // a and b cannot hear each other, and the leader's messages are lost while it is still in
+        // its term: both time out and run in the same new term; only one can win the voter.
+        c.sim.block(a, b);
+        c.sim.block(b, a);
+        c.intercept((m) => (m.from === voter && (c.status(voter)?.term ?? term) === term ? { drop: true } : undefined));
+        const since = c.now;
+        let pair: { winner: NodeId; loser: NodeId; term: number } | null = null;
+        while (pair === null && c.now - since < 3000) {
+          c.advance(1);
+          for (const [w, l] of [[a, b], [b, a]] as const) {
+            const sw = c.status(w);
+            const sl = c.status(l);
+            if (sw?.role === "leader" && sl?.role === "candidate" && sl.term === sw.term) pair = { winner: w, loser: l, term: sw.term };
+          }
+        }
+        c.intercept(null);
+        c.healAll();
+        if (pair !== null) {
+          const { winner, loser } = pair;
+          const healed = c.now;
+          c.sim.note(`${loser} is a candidate in term ${pair.term}, which ${winner} has won; they can hear each other again`);
+          while (c.now - healed < 1500) {
+            c.advance(5);
+            const sl = c.status(loser);
+            if (sl !== null && sl.term > pair.term) {
+              t.fail(`${loser} was a candidate in term ${pair.term} when it could hear ${winner} again at t=${healed}ms, and ${winner} had already won that term; instead of following ${winner}, ${loser} started an election of term ${sl.term} by t=${c.now}ms (${c.checker.story(loser, healed)}). Since t=${healed}ms: ${c.traffic.exchange(winner, loser, healed)}. A candidate that receives an AppendEntries from the leader of its own term must become its follower (Figure 2, rules for candidates) and reset its election timer`, { node: loser });
+            }
+          }
+        }
+        c.one(c.command(), 3, true);
       }
     },
   },

@@ -196,7 +196,7 @@ export const persistenceTests: LabTest<Lab5>[] = [
       const c = new Cluster(impl, t, { nodes: 5 });
       const rng = c.sim.stream("crashes");
       let budget = 0;
-      c.sim.intercept((m) => {
+      c.intercept((m) => {
         if (budget > 0 && rng.chance(0.3) && c.isUp(m.from)) {
           budget--;
           const who = m.from;
@@ -215,9 +215,48 @@ export const persistenceTests: LabTest<Lab5>[] = [
         c.connect(leader);
         c.advance(100);
       }
-      c.sim.intercept(null);
+      c.intercept(null);
       for (const id of c.ids) if (!c.isUp(id)) c.restart(id);
       c.one(c.command(), 5, true);
+    },
+  },
+  {
+    id: "persist-vote-before-reply",
+    part: "C",
+    name: "a voter crashes the moment after it grants a vote and restarts; a second candidate of the same term then asks it",
+    points: 2,
+    seeds: 8,
+    run(impl, t) {
+      const c = new Cluster(impl, t, { nodes: 3 });
+      c.one(c.command(), 3, true);
+      for (let round = 0; round < 3; round++) {
+        const voter = c.checkOneLeader();
+        const [a, b] = c.ids.filter((id) => id !== voter) as [NodeId, NodeId];
+        const term = c.status(voter)?.term ?? 0;
+        // The two others cannot hear each other, and the leader's messages are lost while it is
+        // still in its term: both time out and run in the same new term, each asking only the voter.
+        c.sim.block(a, b);
+        c.sim.block(b, a);
+        let back = -1;
+        c.intercept((m) => {
+          if (m.from === voter && back === -1) {
+            if ((c.status(voter)?.term ?? term) === term) return { drop: true };
+            // The voter has moved to a newer term: this is its answer to the first candidate.
+            back = c.now + 2;
+            c.sim.at(c.now, `crash ${voter} the moment after it answered ${m.to}`, () => c.crash(voter));
+            c.sim.at(back, `restart ${voter}`, () => c.restart(voter));
+            return undefined;
+          }
+          // Requests that reach the voter while it is down wait for its restart.
+          if (m.to === voter && c.now < back) return { delaysMs: [back - c.now + 1] };
+          return undefined;
+        });
+        c.advance(1500);
+        c.intercept(null);
+        c.healAll();
+        c.checkOneLeader(` (round ${round + 1}, after the voter ${voter} restarted)`);
+        c.one(c.command(), 3, true);
+      }
     },
   },
   {
@@ -267,7 +306,7 @@ export const persistenceTests: LabTest<Lab5>[] = [
     id: "figure8",
     part: "C",
     name: "Figure 8: leaders crash at random moments, often right after starting a command",
-    points: 3,
+    points: 2,
     run(impl, t) {
       figure8(impl, t, false);
     },
@@ -294,7 +333,7 @@ export const persistenceTests: LabTest<Lab5>[] = [
     id: "churn-unreliable",
     part: "C",
     name: "churn over an unreliable network",
-    points: 2,
+    points: 1,
     run(impl, t) {
       churn(impl, t, true);
     },

@@ -36,6 +36,15 @@ interface NodeRecord {
   sent: number;
   termAtSend: number;
   sendTime: number;
+  /** The term and role the node last reported, and since when (for "why no leader" reports). */
+  term: number;
+  role: string;
+  /** Role changes, oldest first: the raw material of `story`. */
+  changes: { time: number; term: number; role: string }[];
+  /** Whether the service was handed a snapshot in this incarnation. */
+  handedSnapshot: boolean;
+  /** Set by a restart until the first status after it has been read. */
+  pendingRestart: boolean;
 }
 
 /** The snapshot the tester service takes: enough to check what Raft hands back later. */
@@ -52,6 +61,8 @@ export class RaftChecker {
   private readonly records = new Map<NodeId, NodeRecord>();
   private readonly leaders = new Map<number, { node: NodeId; time: number }>();
   private readonly startedCommands = new Set<string>();
+  /** Term -> nodes that crashed in that term and came back still in it (they could vote twice). */
+  private readonly termRestarts = new Map<number, { node: NodeId; time: number }[]>();
   private maxTerm = 0;
   maxCommitted = 0;
 
@@ -69,6 +80,11 @@ export class RaftChecker {
         sent: 0,
         termAtSend: 0,
         sendTime: 0,
+        term: 0,
+        role: "follower",
+        changes: [],
+        pendingRestart: false,
+        handedSnapshot: false,
       });
     }
     sim.afterEachStep(() => this.step());
@@ -88,6 +104,66 @@ export class RaftChecker {
     r.incarnation++;
     r.lastApplied = 0;
     r.restartedAt = this.sim.now;
+    r.pendingRestart = r.incarnation > 1;
+    r.handedSnapshot = false;
+  }
+
+  /** The last index `node`'s service was handed (by apply or snapshot) in its current incarnation. */
+  handedUpTo(node: NodeId): number {
+    return this.record(node).lastApplied;
+  }
+
+  /**
+   * Elections since `since` that the candidate's peers joined as followers (they reached its term,
+   * and did not stand in it themselves) without making it leader: evidence of refused votes.
+   */
+  refusedCandidacies(group: readonly NodeId[], since: number): { candidate: NodeId; term: number; voters: NodeId[] }[] {
+    const inTerm = (id: NodeId, term: number, role?: string) => this.record(id).changes.some((c) => c.time >= since && c.term === term && (role === undefined || c.role === role));
+    const found: { candidate: NodeId; term: number; voters: NodeId[] }[] = [];
+    for (const candidate of group) {
+      const terms = new Set(this.record(candidate).changes.filter((c) => c.time >= since && c.role === "candidate").map((c) => c.term));
+      for (const term of terms) {
+        if ([...group].some((id) => inTerm(id, term, "leader"))) continue;
+        const voters = group.filter((id) => id !== candidate && inTerm(id, term) && !inTerm(id, term, "candidate"));
+        if ((voters.length + 1) * 2 > this.nodes.length) found.push({ candidate, term, voters });
+      }
+    }
+    return found;
+  }
+
+  /** Nodes that have been candidates in one term, without a change, for at least `ms`: [node, term, since]. */
+  stuckCandidates(group: readonly NodeId[], ms: number): { node: NodeId; term: number; since: number }[] {
+    return group.flatMap((id) => {
+      const r = this.record(id);
+      const last = r.changes.at(-1);
+      return last !== undefined && last.role === "candidate" && this.sim.now - last.time >= ms && this.sim.isUp(id) ? [{ node: id, term: last.term, since: last.time }] : [];
+    });
+  }
+
+  /** The service asked `node` to snapshot through `index`. */
+  snapshotTaken(node: NodeId, index: number): void {
+    const r = this.record(node);
+    if (index > r.snapshotUpTo) r.snapshotUpTo = index;
+  }
+
+  /**
+   * What `node` did between `since` and now, from its status: the terms in which it stood for
+   * election or led, e.g. "candidate in terms 3, 5, 7; never leader; now follower in term 8".
+   */
+  story(node: NodeId, since: number): string {
+    const r = this.record(node);
+    // What it was doing at `since` counts too: a node that became a candidate earlier and stayed one.
+    const before = r.changes.filter((c) => c.time < since).at(-1);
+    const recent = [...(before ? [before] : []), ...r.changes.filter((c) => c.time >= since)];
+    const terms = (role: string) => [...new Set(recent.filter((c) => c.role === role).map((c) => c.term))];
+    const ran = terms("candidate");
+    const led = terms("leader");
+    const parts = [
+      ran.length === 0 ? "never a candidate" : `candidate in term${ran.length > 1 ? "s" : ""} ${abbreviate(ran)}`,
+      led.length === 0 ? "never leader" : `leader in term${led.length > 1 ? "s" : ""} ${abbreviate(led)}`,
+    ];
+    const up = this.sim.isUp(node);
+    return `${node}: ${parts.join(", ")}; ${up ? `now ${r.role} in term ${r.term}` : "down"}`;
   }
 
   commandStarted(command: Json): void {
@@ -119,7 +195,13 @@ export class RaftChecker {
       this.commitTermBound.set(index, this.maxTerm);
       if (index > this.maxCommitted) this.maxCommitted = index;
     } else if (first.command !== command || first.term !== term) {
-      this.fail(node, `index ${index}: ${node} applied ${command} (term ${term}) at t=${now}ms, but ${first.node} applied ${first.command} (term ${first.term}) at t=${first.time}ms: once an entry is committed, every node must apply that same entry at that index`);
+      const hint =
+        term < first.term
+          ? ` ${node}'s entry is from an older term than the one applied there first: ${node} treated a stale entry as committed. Either it kept an entry it should have deleted (a follower checks prevLogTerm as well as prevLogIndex, deletes from the first conflicting entry, and accepts AppendEntries only from the leader of its current term), or it set commitIndex past what the leader's request confirmed (min(leaderCommit, index of the last entry the request carried)), or a leader holding that stale entry was elected (the election restriction, §5.4.1)`
+          : term > first.term
+            ? ` The entry ${first.node} applied was overwritten by a leader of a later term: it had been treated as committed without being safe. A leader commits by counting replicas only entries of its current term (Figure 8), and only a candidate whose log is at least as up to date as a majority's can win (§5.4.1)`
+            : "";
+      this.fail(node, `index ${index}: ${node} applied ${command} (term ${term}) at t=${now}ms, but ${first.node} applied ${first.command} (term ${first.term}) at t=${first.time}ms: once an entry is committed, every node must apply that same entry at that index.${hint}`);
     }
     r.lastApplied = index;
     r.applied.set(index, command);
@@ -149,17 +231,23 @@ export class RaftChecker {
       this.fail(node, `${node} installed a snapshot through index ${index} labelled term ${snapshot.term} at t=${now}ms, but the entry at index ${index} has term ${first.term}`);
     }
     r.lastApplied = index;
+    r.handedSnapshot = true;
     if (index > r.snapshotUpTo) r.snapshotUpTo = index;
   }
 
   /** What `start` answered at `node`. */
   startAnswered(node: NodeId, result: StartResult): void {
     if (!result.isLeader) return;
+    const me = this.record(node);
+    const lostSnapshot =
+      me.incarnation > 1 && me.snapshotUpTo > 0 && !me.handedSnapshot
+        ? ` ${node} restarted at t=${me.restartedAt}ms and handed its service no snapshot, though before the crash it held one through index ${me.snapshotUpTo}: its snapshot did not survive the crash, and the log before it had been discarded. Persist the snapshot (with its index and term) and sync it before you discard the log it covers.`
+        : "";
     for (let j = result.index; j <= this.maxCommitted; j++) {
       const bound = this.commitTermBound.get(j);
       const first = this.committed.get(j);
       if (bound !== undefined && first !== undefined && result.term > bound) {
-        this.fail(node, `${node} is leader of term ${result.term} and put a new command at index ${result.index} at t=${this.sim.now}ms, but index ${j} was committed in term ${bound} or earlier (${first.node} applied ${first.command} there at t=${first.time}ms): a leader's log must hold every committed entry. Either the election restriction (§5.4.1) let it win without that entry, or a node that had acknowledged the entry lost it (entries must be synced before they are acknowledged)`);
+        this.fail(node, `${node} is leader of term ${result.term} and put a new command at index ${result.index} at t=${this.sim.now}ms, but index ${j} was committed in term ${bound} or earlier (${first.node} applied ${first.command} there at t=${first.time}ms): a leader's log must hold every committed entry.${lostSnapshot || " Either the election restriction (§5.4.1) let it win without that entry, or a node that had acknowledged the entry lost it (entries must be synced before they are acknowledged)"}`);
       }
     }
   }
@@ -187,14 +275,38 @@ export class RaftChecker {
         r.termAtSend = Math.max(r.termAtSend, term);
         r.sendTime = sim.now;
       }
+      if (r.pendingRestart) {
+        r.pendingRestart = false;
+        if (term === r.term && term > 0) {
+          const list = this.termRestarts.get(term) ?? [];
+          list.push({ node: id, time: r.restartedAt });
+          this.termRestarts.set(term, list);
+        }
+      }
+      if (term !== r.term || role !== r.role) {
+        r.term = term;
+        r.role = role;
+        r.changes.push({ time: sim.now, term, role });
+        if (r.changes.length > 200) r.changes.splice(0, 100);
+      }
       if (term > this.maxTerm) this.maxTerm = term;
       if (role === "leader") {
         const leader = this.leaders.get(term);
         if (leader === undefined) this.leaders.set(term, { node: id, time: sim.now });
         else if (leader.node !== id) {
-          this.fail(id, `two leaders in term ${term}: ${leader.node} (since t=${leader.time}ms) and ${id} (at t=${sim.now}ms). A node may vote once per term, and a candidate needs a majority`);
+          const restarted = (this.termRestarts.get(term) ?? []).filter((x) => x.node !== id && x.node !== leader.node);
+          const why = restarted.length > 0
+            ? ` ${restarted.map((x) => `${x.node} crashed and restarted at t=${x.time}ms still in term ${term}`).join("; ")}: a voter that restarts in the same term must remember whom it voted for. Persist votedFor and sync before you send the vote (Figure 2, persistent state)`
+            : " A node may vote once per term (votedFor is cleared only when the term goes up), and a candidate needs a majority";
+          this.fail(id, `two leaders in term ${term}: ${leader.node} (since t=${leader.time}ms) and ${id} (at t=${sim.now}ms).${why}`);
         }
       }
     }
   }
+}
+
+/** "3, 5, 7" or, for long lists, "3, 4, 5, ... 19 (17 terms)". */
+function abbreviate(terms: number[]): string {
+  if (terms.length <= 6) return terms.join(", ");
+  return `${terms.slice(0, 3).join(", ")}, ... ${terms[terms.length - 1]} (${terms.length} terms)`;
 }

@@ -107,7 +107,7 @@ export const replicationTests: LabTest<Lab5>[] = [
     id: "agree-no-majority",
     part: "B",
     name: "no agreement without a majority; agreement again once it returns",
-    points: 3,
+    points: 2,
     run(impl, t) {
       const c = new Cluster(impl, t, { nodes: 5 });
       c.one(c.command(), 5, false);
@@ -117,7 +117,7 @@ export const replicationTests: LabTest<Lab5>[] = [
       if (index !== 2) t.fail(`start at ${leader} returned index ${index} at t=${c.now}ms; expected 2 (one command committed so far)`, { node: leader });
       c.advance(1500);
       const n = c.nCommitted(index).count;
-      if (n > 0) t.fail(`${n} node(s) applied index ${index} by t=${c.now}ms with only 2 of 5 nodes connected`);
+      if (n > 0) t.fail(`${n} node(s) applied index ${index} by t=${c.now}ms with only 2 of 5 nodes connected: an entry is committed only once a majority of the whole cluster (3 of 5, the leader included) stores it`);
       for (const k of [1, 2, 3]) c.connect(c.after(leader, k));
       const leader2 = c.checkOneLeader();
       const index2 = startAtLeader(c, leader2, c.command(), t);
@@ -129,7 +129,7 @@ export const replicationTests: LabTest<Lab5>[] = [
     id: "agree-concurrent",
     part: "B",
     name: "concurrent starts: five commands started at once are all committed",
-    points: 3,
+    points: 2,
     run(impl, t) {
       const c = new Cluster(impl, t, { nodes: 3 });
       for (let attempt = 0; attempt < 5; attempt++) {
@@ -163,7 +163,7 @@ export const replicationTests: LabTest<Lab5>[] = [
     id: "agree-rejoin",
     part: "B",
     name: "a cut-off leader with uncommitted entries rejoins and gives them up",
-    points: 3,
+    points: 2,
     run(impl, t) {
       const c = new Cluster(impl, t, { nodes: 3 });
       c.one(101, 3, true);
@@ -183,7 +183,7 @@ export const replicationTests: LabTest<Lab5>[] = [
     id: "agree-backup",
     part: "B",
     name: "backing up quickly over 100 conflicting entries at a time",
-    points: 4,
+    points: 3,
     run(impl, t) {
       const c = new Cluster(impl, t, { nodes: 5 });
       const batch = 100;
@@ -207,6 +207,84 @@ export const replicationTests: LabTest<Lab5>[] = [
       for (let i = 0; i < batch; i++) c.one(c.command(), 3, true);
       for (const id of c.ids) c.connect(id);
       c.one(c.command(), 5, true);
+    },
+  },
+  {
+    id: "agree-commit-needs-majority",
+    part: "B",
+    name: "an entry none of whose AppendEntries reached anyone is never committed, though replies to earlier requests keep arriving",
+    points: 2,
+    run(impl, t) {
+      const c = new Cluster(impl, t, { nodes: 3 });
+      c.one(c.command(), 3, true);
+      for (let round = 0; round < 3; round++) {
+        const leader = c.checkOneLeader();
+        // Replies to the leader arrive 200 ms late, so some are always in flight; from `cut` on,
+        // everything the leader sends is lost.
+        let cut = Infinity;
+        c.intercept((m) => {
+          if (m.from === leader && c.now >= cut) return { drop: true };
+          if (m.to === leader) return { delaysMs: [200] };
+          return undefined;
+        });
+        c.advance(250);
+        cut = c.now;
+        c.sim.note(`from now on every message ${leader} sends is lost`);
+        const r = c.start(leader, c.command());
+        c.advance(250);
+        if (r?.isLeader) {
+          const first = c.checker.committed.get(r.index);
+          if (first !== undefined) {
+            t.fail(`${first.node} applied index ${r.index} at t=${first.time}ms, but that entry was started at ${leader} at t=${cut}ms and every message ${leader} sent from then on was lost: no other node could have stored it, so it was never on a majority. Only replies to requests sent before the start arrived. Either the leader counted a follower for an entry it never received (set matchIndex from what the request being answered carried, prevLogIndex + its entries, never from your own log or from nextIndex), or its count of a majority is off (more than half of the whole cluster, itself included)`, { node: leader });
+          }
+        }
+        c.intercept(null);
+        c.one(c.command(), 3, true);
+      }
+    },
+  },
+  {
+    id: "agree-stale-suffix-ack",
+    part: "B",
+    name: "a deposed leader rejoins with uncommitted entries past the point where it matches the new leader: it must not be counted for them",
+    points: 2,
+    run(impl, t) {
+      const c = new Cluster(impl, t, { nodes: 3 });
+      c.one(c.command(), 3, true);
+      c.one(c.command(), 3, true);
+      for (let round = 0; round < 2; round++) {
+        const old = c.checkOneLeader();
+        const k = c.checker.maxCommitted;
+        c.disconnect(old);
+        for (let i = 0; i < 3; i++) c.start(old, c.command());
+        const others = c.ids.filter((id) => id !== old);
+        const leader = c.checkOneLeader(` (${old} cut off)`, others);
+        const away = others.find((id) => id !== leader) as NodeId;
+        c.connect(old);
+        c.advance(400);
+        c.sim.note(`${old} rejoined holding 3 uncommitted entries after index ${k}; ${away} is cut off`);
+        c.disconnect(away);
+        let last = -1;
+        for (let i = 0; i < 3; i++) {
+          const r = c.start(leader, c.command());
+          if (r?.isLeader) last = r.index;
+        }
+        if (last === -1) {
+          c.connect(away);
+          continue;
+        }
+        const since = c.now;
+        let steady = true;
+        while (c.now - since < 2000 && c.checker.handedUpTo(old) < last) {
+          c.advance(10);
+          if (c.status(leader)?.role !== "leader" || c.status(leader)?.term !== c.status(old)?.term) steady = false;
+        }
+        if (steady && c.checker.handedUpTo(old) < last) {
+          t.fail(`${old} had applied only up to index ${c.checker.handedUpTo(old)} by t=${c.now}ms, 2000ms after ${leader} (leader throughout, with ${old} connected and following it) accepted entries through index ${last}; ${old} and ${leader} were a majority. ${old} had rejoined holding 3 uncommitted entries of its old term after index ${k}, where its log matched ${leader}'s. Since t=${since}ms: ${c.traffic.exchange(leader, old, since)}. A follower acknowledges only what the request it answers carried (prevLogIndex + its entries), never its whole log: if it claims more, the leader counts it for entries it does not hold and never sends them`, { node: old });
+        }
+        c.connect(away);
+        c.one(c.command(), 3, true);
+      }
     },
   },
   {
@@ -260,7 +338,7 @@ export const replicationTests: LabTest<Lab5>[] = [
     run(impl, t) {
       const c = new Cluster(impl, t, { nodes: 3 });
       const rng = c.sim.stream("adversary");
-      c.sim.intercept(() => (rng.chance(0.4) ? { delaysMs: rng.chance(0.5) ? [1 + rng.int(60)] : [1 + rng.int(60), 60 + rng.int(190)] } : undefined));
+      c.intercept(() => (rng.chance(0.4) ? { delaysMs: rng.chance(0.5) ? [1 + rng.int(60)] : [1 + rng.int(60), 60 + rng.int(190)] } : undefined));
       const faults = c.sim.stream("disconnections");
       for (let round = 0; round < 8; round++) {
         const leader = c.checkOneLeader();
@@ -274,7 +352,7 @@ export const replicationTests: LabTest<Lab5>[] = [
         c.connect(leader);
         c.advance(faults.int(300));
       }
-      c.sim.intercept(null);
+      c.intercept(null);
       c.one(c.command(), 3, true);
     },
   },
