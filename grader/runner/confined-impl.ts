@@ -9,9 +9,9 @@
  * remembers any verdict the grader raised into lab code, so catching one does not make it go away.
  */
 import type { DurableStorage, Json, NodeContext } from "../sim/api.js";
-import { OutputFlood, SimulationError, type Where } from "../sim/errors.js";
+import { DeterminismError, OutputFlood, SimulationError, type Where } from "../sim/errors.js";
 import { LOG_LIMIT_BYTES } from "../sim/simulation.js";
-import { markHandedIn } from "../sim/handed-in.js";
+import { addHandedInCheck } from "../sim/handed-in.js";
 import { Context } from "../sim/node-context.js";
 import { Random } from "../sim/random.js";
 import type { ConfinedLab, InstanceWorld } from "./confinement.js";
@@ -23,6 +23,14 @@ export interface Tripped {
   where: Where;
 }
 
+/** Where a verdict happened: a node's context (its node and virtual time), or OUTSIDE a node. */
+export interface Locator {
+  where(): Where;
+}
+
+/** The test's own calls into lab code happen outside any node. */
+export const OUTSIDE: Locator = Object.freeze({ where: () => ({}) });
+
 /** Remembers the first verdict (a SimulationError, or a stack overflow inside grader code) raised into lab code. */
 export class Tripwire {
   private tripped: Tripped | null = null;
@@ -32,19 +40,19 @@ export class Tripwire {
   }
 
   /** Runs grader code on lab code's behalf. Errors go back to lab code frozen, and verdicts are kept. */
-  call<T>(where: () => Where, fn: () => T): T {
+  call<T>(at: Locator, fn: () => T): T {
     try {
       return fn();
     } catch (error) {
-      throw this.caught(error, where);
+      throw this.caught(error, at);
     }
   }
 
   /** An error grader code raised into lab code: kept if it is a verdict, frozen, and returned to be thrown. */
-  caught(error: unknown, where: () => Where): unknown {
+  caught(error: unknown, at: Locator): unknown {
     // A stack overflow may have left grader state half-updated: the run cannot be trusted past it.
     const verdict = error instanceof SimulationError || (error instanceof RangeError && /call stack/i.test(error.message));
-    if (verdict && this.tripped === null) this.tripped = { error, where: where() };
+    if (verdict && this.tripped === null) this.tripped = { error, where: at.where() };
     if (typeof error === "object" && error !== null) harden(error);
     return error;
   }
@@ -72,7 +80,7 @@ interface Incarnation {
 export function confinedImplementation(lab: ConfinedLab, options: SeedOptions): SeedImplementation {
   const tripwire = new Tripwire();
   const incarnations = new WeakMap<Context, Incarnation>();
-  const outside = () => ({});
+  const outside = OUTSIDE;
   let testInstance: Record<string, unknown> | null = null;
   let logged = 0;
 
@@ -101,20 +109,7 @@ export function confinedImplementation(lab: ConfinedLab, options: SeedOptions): 
   const forNode = (ctx: Context): Incarnation => {
     const known = incarnations.get(ctx);
     if (known !== undefined) return known;
-    const where = () => ctx.where();
-    const world: InstanceWorld = {
-      now: () => ctx.now(),
-      random: () => ctx.random(),
-      redirected: (what) => ctx.redirected(what),
-      print: (line) => {
-        tripwire.call(where, () => ctx.log(line));
-        options.echo?.(`[${ctx.id} t=${ctx.where().time}ms] ${line}`);
-      },
-      refuse: (error) => tripwire.call(where, () => {
-        throw error;
-      }),
-    };
-    const incarnation = { exports: lab.instantiate(world), ctx: new GuestContext(ctx, tripwire) };
+    const incarnation = { exports: lab.instantiate(new NodeWorld(ctx, tripwire, options.echo)), ctx: new GuestContext(ctx, tripwire) };
     incarnations.set(ctx, incarnation);
     return incarnation;
   };
@@ -131,8 +126,7 @@ export function confinedImplementation(lab: ConfinedLab, options: SeedOptions): 
         const [first, ...rest] = args;
         if (first instanceof Context) {
           const node = forNode(first);
-          const where = () => first.where();
-          return (node.exports[name] as (...a: unknown[]) => unknown)(node.ctx, ...rest.map((a) => guestArgument(a, tripwire, where)));
+          return (node.exports[name] as (...a: unknown[]) => unknown)(node.ctx, ...rest.map((a) => guestArgument(a, tripwire, first)));
         }
         return (forTest()[name] as (...a: unknown[]) => unknown)(...args.map((a) => guestArgument(a, tripwire, outside)));
       };
@@ -150,17 +144,22 @@ class GuestContext implements NodeContext {
   readonly peers: readonly string[];
   readonly storage: GuestStorage;
   readonly #ctx: Context;
-  /** Hands an error grader code raised back to lab code, through the tripwire. */
-  readonly #raise: (error: unknown) => unknown;
+  readonly #tripwire: Tripwire;
   constructor(ctx: Context, tripwire: Tripwire) {
-    const where = () => ctx.where();
     this.#ctx = ctx;
-    this.#raise = (error) => tripwire.caught(error, where);
+    this.#tripwire = tripwire;
     this.id = ctx.id;
     this.peers = Object.freeze([...ctx.peers]);
-    this.storage = new GuestStorage(ctx, this.#raise);
-    markHandedIn(this);
+    this.storage = new GuestStorage(ctx, tripwire);
     Object.freeze(this);
+  }
+  /** True only for a GuestContext the grader made (an object with its prototype is not one). */
+  static made(value: object): boolean {
+    return #ctx in value;
+  }
+  /** Hands an error grader code raised back to lab code, through the tripwire. */
+  #raise(error: unknown): unknown {
+    return this.#tripwire.caught(error, this.#ctx);
   }
   now(): number {
     return this.#ctx.now();
@@ -201,12 +200,17 @@ class GuestContext implements NodeContext {
 /** The node's storage as lab code sees it (see GuestContext). */
 class GuestStorage implements DurableStorage {
   readonly #ctx: Context;
-  readonly #raise: (error: unknown) => unknown;
-  constructor(ctx: Context, raise: (error: unknown) => unknown) {
+  readonly #tripwire: Tripwire;
+  constructor(ctx: Context, tripwire: Tripwire) {
     this.#ctx = ctx;
-    this.#raise = raise;
-    markHandedIn(this);
+    this.#tripwire = tripwire;
     Object.freeze(this);
+  }
+  static made(value: object): boolean {
+    return #ctx in value;
+  }
+  #raise(error: unknown): unknown {
+    return this.#tripwire.caught(error, this.#ctx);
   }
   get(k: unknown): Json | undefined {
     return this.#ctx.storage.get(key(k));
@@ -237,6 +241,35 @@ class GuestStorage implements DurableStorage {
   }
 }
 for (const Class of [GuestContext, GuestStorage]) Object.freeze(Object.freeze(Class).prototype);
+// Brand checks rather than a WeakSet entry per incarnation: cheaper, and just as unforgeable.
+addHandedInCheck((value) => GuestContext.made(value) || GuestStorage.made(value));
+
+/** What one node incarnation's instance of the lab's modules sees (confinement.ts). */
+class NodeWorld implements InstanceWorld {
+  constructor(
+    private readonly ctx: Context,
+    private readonly tripwire: Tripwire,
+    private readonly echo: ((line: string) => void) | undefined,
+  ) {}
+  now(): number {
+    return this.ctx.now();
+  }
+  random(): number {
+    return this.ctx.random();
+  }
+  redirected(what: string): void {
+    this.ctx.redirected(what);
+  }
+  print(line: string): void {
+    this.tripwire.call(this.ctx, () => this.ctx.log(line));
+    this.echo?.(`[${this.ctx.id} t=${this.ctx.where().time}ms] ${line}`);
+  }
+  refuse(error: DeterminismError): never {
+    return this.tripwire.call(this.ctx, () => {
+      throw error;
+    });
+  }
+}
 
 // Primitive arguments pass as they are; anything else becomes a string or number once, here, so an
 // object's valueOf cannot answer one thing to a check and another to the use that follows.

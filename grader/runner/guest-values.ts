@@ -12,12 +12,12 @@
 import type { Where } from "../sim/errors.js";
 import { sealValue } from "../sim/message.js";
 import { markHandedIn } from "../sim/handed-in.js";
-import type { Tripwire } from "./confined-impl.js";
+import type { Locator, Tripwire } from "./confined-impl.js";
 
 const MAX_DEPTH = 32;
 
 /** The stand-in lab code receives for `value`. */
-export function guestArgument(value: unknown, tripwire: Tripwire, where: () => Where): unknown {
+export function guestArgument(value: unknown, tripwire: Tripwire, where: Locator): unknown {
   if (value === null || (typeof value !== "object" && typeof value !== "function")) return value;
   return new StandIns(tripwire, where).of(value, 0);
 }
@@ -27,7 +27,7 @@ class StandIns {
   private readonly made = new Map<object, unknown>();
   constructor(
     private readonly tripwire: Tripwire,
-    private readonly where: () => Where,
+    private readonly where: Locator,
   ) {}
 
   of(value: unknown, depth: number): unknown {

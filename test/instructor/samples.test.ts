@@ -59,7 +59,7 @@ describe.each(["1", "5"])("Lab %s attacks on the grade", (unit) => {
   it("each earns what its honest part earns, or is refused, and none of its output reaches the results", async () => {
     const entry = LABS.find((l) => String(l.unit) === unit) as (typeof LABS)[number];
     const rows = await selfTest({ entry, outDir: join(dir, `attacks-${unit}`), kinds: ["attack"], parallel: 2 });
-    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.length).toBeGreaterThanOrEqual(10);
     expect(rows.filter((r) => !r.ok)).toEqual([]);
   }, 300_000);
 });
