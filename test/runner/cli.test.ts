@@ -98,6 +98,7 @@ describe("npm run lab", () => {
 
   it("grades a lab folder whose grader two levels up is not this one (a fork, the student export), and one kept at another depth in the course", async () => {
     const fork = mkdtempSync(join(tmpdir(), "lab-fork-"));
+    mkdirSync(join(REPO, "grades"), { recursive: true });
     const inCourse = mkdtempSync(join(REPO, "grades", "lab-depth-"));
     const lab = (root: string) => join(root, "labs", "02-mapreduce");
     for (const root of [fork, inCourse]) cpSync(join(REPO, "solutions-private/02-mapreduce"), lab(root), { recursive: true, filter: (from) => !from.includes("/bugs") });
