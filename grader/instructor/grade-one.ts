@@ -61,6 +61,8 @@ const result = await gradeLab({
   entry,
   implDir: request.implDir,
   implementationLabel: request.label,
+  // Failure locations name the learner's own folder, not the batch's temporary copy of it.
+  shownAs: `labs/${request.lab}`,
   mode: request.mode ?? "grading",
   typecheck: false,
   workers: request.workers,

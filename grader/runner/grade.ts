@@ -32,6 +32,11 @@ export interface GradeOptions {
   implDir: string;
   /** How the implementation is named in the report, e.g. "labs/01-fallacies". */
   implementationLabel: string;
+  /**
+   * The folder as the learner knows it (e.g. "labs/01-fallacies" inside their submission), said in
+   * messages instead of `implDir` when that is a temporary copy (batch grading stages submissions).
+   */
+  shownAs?: string;
   /** Practice runs use seeds 1..N; grading runs draw fresh seeds, so hard-coding to a seed fails. */
   mode: Mode;
   /** Seeds per test, instead of each test's own count. */
@@ -185,7 +190,7 @@ export async function gradeLab(options: GradeOptions): Promise<GradeResult> {
   // says about the copy is said about the folder.
   const stage = needsStaging(options.implDir) ? stageForRun(options.implDir, suite.lab) : null;
   try {
-    return await gradeFolder(options, suite, stage?.implDir ?? options.implDir, plans, packed, started, stage?.original ?? ((text) => text));
+    return await gradeFolder(options, suite, stage?.implDir ?? options.implDir, plans, packed, started, stage?.original ?? shownAs(options));
   } finally {
     stage?.remove();
   }
@@ -248,6 +253,18 @@ async function gradeFolder(
   if (errors.length > 0) result.typeErrors = errors.map(original);
   await saveProgress(result, options);
   return result;
+}
+
+/** Speaks of `implDir` as `shownAs` (the relative form first: it holds no absolute path). */
+function shownAs(options: GradeOptions): (text: string) => string {
+  const { shownAs: shown } = options;
+  if (shown === undefined) return (text) => text;
+  const dir = resolve(options.implDir);
+  const pairs: [string, string][] = [
+    [relative(process.cwd(), dir), shown],
+    [dir, shown],
+  ];
+  return (text) => pairs.reduce((t, [from, to]) => t.replaceAll(from, to), text);
 }
 
 /** Why `implDir` is not a lab folder at all (missing, or no entry file), if it is not. */
