@@ -395,8 +395,10 @@ function runPlans(pool: WorkerPool, plans: Plan[], options: GradeOptions, total:
           }
           if (!result.passed && index < plan.failedAt) {
             plan.failedAt = index;
-            // Seeds above the failure that have not started never will: count them as done.
-            if (!options.allSeeds) settled += stopStarting(plan);
+            // Seeds above the failure that have not started never will: count them as done. With
+            // `allSeeds` too once a seed ran out of wall-clock time or memory, so a hanging submission
+            // costs one deadline per test, not one per seed.
+            if (!options.allSeeds || outOfBounds(result)) settled += stopStarting(plan);
           }
           progress(settled);
           pump();
@@ -406,6 +408,11 @@ function runPlans(pool: WorkerPool, plans: Plan[], options: GradeOptions, total:
     };
     pump();
   });
+}
+
+/** A seed stopped by a guard rail (wall-clock deadline, memory), not by a verdict about the protocol. */
+function outOfBounds(result: SeedResult): boolean {
+  return /did not finish within|ran out of memory/.test(result.message ?? "");
 }
 
 async function summarize(suite: LabSuite<never>, plan: Plan, options: GradeOptions, notRun: boolean, original: (text: string) => string): Promise<TestResult> {

@@ -115,7 +115,11 @@ function describeFailure(test: TestResult, dim: (text: string) => string): strin
     : [`      ${where}:`, indent(failure.message, 8)];
   const others = (test.failures ?? []).slice(1).map((f) => f.seed);
   if (others.length > 0) lines.push(dim(`      also failed on ${plural(others.length, "seed")} ${others.join(", ")}`));
-  if (test.notRun !== undefined) lines.push(dim(`      not run after that failure: ${plural(test.notRun.length, "seed")} ${compactSeeds(test.notRun)} (--json runs every seed)`));
+  if (test.notRun !== undefined) {
+    // A seed stopped by the deadline or the memory limit stops the rest even with --json (grade.ts).
+    const why = /did not finish within|ran out of memory/.test(failure.message) ? "a seed out of time or memory stops the rest" : "--json runs every seed";
+    lines.push(dim(`      not run after that failure: ${plural(test.notRun.length, "seed")} ${compactSeeds(test.notRun)} (${why})`));
+  }
   lines.push(`      replay: ${failure.replay}`);
   if (failure.trace) lines.push(dim(`      trace: ${failure.trace}`));
   lines.push(`      diagram: ${diagramCommand(failure.replay, failure.trace)}`);

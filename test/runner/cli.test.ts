@@ -192,11 +192,14 @@ describe("npm run lab", () => {
   });
 
   describe("a bad submission fails clearly and the rest of the run completes:", () => {
-    it("an infinite loop in a handler misses the wall-clock deadline", async () => {
-      const result = await gradeBad("infinite-loop", "--deadline", "1500");
+    it("an infinite loop in a handler misses the wall-clock deadline, once per test even with --json", async () => {
+      const result = await gradeBad("infinite-loop", "--deadline", "1500", "--seeds", "3");
       expect(failureOf(result, "channel-basic")).toBe(
         "seed 1 did not finish within 1.5 s of wall-clock time: an infinite loop or a very slow handler? (virtual time is not the problem: the simulation does not wait)",
       );
+      const looping = result.tests.find((t) => t.id === "channel-basic");
+      expect(looping?.failures).toHaveLength(1);
+      expect(looping?.notRun).toEqual([2, 3]);
     });
 
     it("an exception points at the learner's line", async () => {
