@@ -175,7 +175,13 @@ function describeBound(f: Figure): string {
 
 function formatFigure(value: number, f: Figure): string {
   const text = Number.isInteger(value) ? value.toLocaleString("en-US") : String(Number(value.toPrecision(4)));
-  return f.bound.unit ? `${text} ${f.bound.unit}` : text;
+  return f.bound.unit ? `${text} ${value === 1 ? singular(f.bound.unit) : f.bound.unit}` : text;
+}
+
+/** "1 run", "1 entry", but "1 ms" and "1 s": units are written in the plural. */
+function singular(unit: string): string {
+  if (unit.length <= 2 || !unit.endsWith("s")) return unit;
+  return unit.endsWith("ies") ? `${unit.slice(0, -3)}y` : unit.slice(0, -1);
 }
 
 /** What --trace wrote, and why a passing test was not traced. */
