@@ -12,6 +12,7 @@ import type { LabTest } from "../../grader/runner/suite.js";
 import type { Simulation } from "../../grader/sim/simulation.js";
 import { scheduleAdversity } from "../../grader/suites/shared/adversity.js";
 import { CausalChecker } from "../../grader/suites/01-fallacies/causal-checker.js";
+import { measureDeadline } from "../../grader/suites/01-fallacies/deadline-figures.js";
 import { explainTraffic, explainUndelivered, quietFailure } from "../../grader/suites/01-fallacies/channel-diagnosis.js";
 import { runToEnd, setUp, type Scenario } from "../../grader/suites/01-fallacies/channel-tests.js";
 import { PacketLog } from "../../grader/suites/01-fallacies/packet-log.js";
@@ -44,6 +45,7 @@ export const instructorTests: LabTest<Lab1>[] = [
       runToEnd(r, scenario);
       const sent = r.sim.stats.sent;
       const perMessage = sent / r.checker.sent;
+      t.measure("packets per message", perMessage, { atMost: LOSSY_PACKETS_PER_MESSAGE, unit: "packets" });
       if (perMessage > LOSSY_PACKETS_PER_MESSAGE) {
         t.fail(
           `by t=${scenario.endAt}ms the channels had sent ${sent} packets (data and acks) for ${r.checker.sent} messages over a link that lost 25% of packets until t=${scenario.settleAt}ms: ` +
@@ -77,6 +79,7 @@ export const instructorTests: LabTest<Lab1>[] = [
       };
       const r = setUp(impl, t, scenario);
       r.sim.run(scenario.endAt);
+      measureDeadline(t, r.checker.deliveryFigures(), scenario.endAt, "messages", { name: "the last send", at: lastSend });
       r.checker.checkAllDelivered(
         `${RECOVERY_DEADLINE_MS}ms after the last of 400 messages was sent from t=8000ms on (the partition healed at t=6050ms; the link loses 10%, and round trips take under 60ms)`,
         (lost) => explainUndelivered(r.log, lost, 6050, r.checker, r.sim.now),
@@ -113,6 +116,7 @@ export const instructorTests: LabTest<Lab1>[] = [
       const r = setUp(impl, t, scenario);
       holder.sim = r.sim;
       r.sim.run(scenario.endAt);
+      measureDeadline(t, r.checker.deliveryFigures(), scenario.endAt, "messages");
       r.checker.checkAllDelivered(
         `${scenario.endAt - scenario.settleAt}ms after the network healed at t=${scenario.settleAt}ms. n1 restarted at t=405ms while n2's acks for its previous incarnation were still in flight ` +
           `(they arrived around t=700ms): an ack speaks only for the incarnation it names, so it must not mark the new incarnation's messages as delivered`,
@@ -153,6 +157,7 @@ export const instructorTests: LabTest<Lab1>[] = [
       r.sim.at(12000, "count packets", () => (sentAt12s = r.sim.stats.sent));
       runToEnd(r, scenario);
       const idle = r.sim.stats.sent - sentAt12s;
+      t.measure("packets while idle, t=12000-16000ms", idle, { atMost: 0, unit: "packets" });
       if (idle > 0) {
         t.fail(quietFailure(r.log, r.checker, 12000, scenario.endAt, scenario.settleAt));
       }
@@ -211,6 +216,7 @@ function causalManyNodes(): LabTest<Lab1> {
       });
       sim.start();
       sim.run(endAt);
+      measureDeadline(t, checker.deliveryFigures(), endAt, "deliveries");
       checker.checkAllDelivered(`${endAt - settleAt}ms after the partition of ${cutOff.join(", ")} healed and the network became reliable at t=${settleAt}ms`);
     },
   };

@@ -34,6 +34,13 @@ function sameWorkerTwice(list: readonly Execution[]): { what: string; node: Node
   return null;
 }
 
+/** The most times one worker ran one task: more than 1 exactly when `sameWorkerTwice` finds one. */
+function mostRunsByOneWorker(list: readonly Execution[]): number {
+  const counts = new Map<string, number>();
+  for (const e of list) counts.set(`${e.node} ${e.what}`, (counts.get(`${e.node} ${e.what}`) ?? 0) + 1);
+  return Math.max(0, ...counts.values());
+}
+
 export const instructorTests: LabTest<Lab2>[] = [
   {
     id: "mr-duplicating-network-no-repeats",
@@ -50,6 +57,7 @@ export const instructorTests: LabTest<Lab2>[] = [
       ] as const) {
         const j = job(impl, t, { app, workers, splits, nReduce, network, scenario: "a duplicating, reordering network" });
         for (const [phase, list] of [["map", j.recorder.maps], ["reduce", j.recorder.reduces]] as const) {
+          t.measure(`most runs of one ${phase} task by one worker`, mostRunsByOneWorker(list), { atMost: 1, unit: "runs" });
           const twice = sameWorkerTwice(list);
           if (twice === null) continue;
           const task = phase === "map" ? `the map task of ${twice.what}` : `the reduce task holding key ${JSON.stringify(twice.what)}`;
@@ -75,7 +83,7 @@ export const instructorTests: LabTest<Lab2>[] = [
     },
     run(impl, t) {
       const rng = new Random(t.seed, "stream:storm");
-      const storm = (workers: number, splits: number, nReduce: number, maxCrashes: number, when: (op: FsOp, j: RunningJob) => boolean) => {
+      const storm = (workers: number, splits: number, nReduce: number, maxCrashes: number, figure: string, when: (op: FsOp, j: RunningJob) => boolean) => {
         const base = job(impl, t, { app: wordCount, workers, splits, nReduce });
         const crashes: { node: NodeId; at: number }[] = [];
         const down = new Set<NodeId>();
@@ -98,11 +106,11 @@ export const instructorTests: LabTest<Lab2>[] = [
         const summary =
           `word count, ${splits} inputs, ${nReduce} reduce task${nReduce === 1 ? "" : "s"}, ${workers} worker${workers === 1 ? "" : "s"}, ` +
           `${crashes.length} crashes mid-task (${crashes.map((c) => `${c.node} at t=${c.at}ms`).join(", ")})`;
-        checkCrashCost(t, base, j, summary);
+        checkCrashCost(t, base, j, summary, figure);
       };
-      storm(8, 40, 8, 12, (op, j) => (readsInputs(op, j) || readsIntermediate(op, j)) && rng.chance(0.3));
+      storm(8, 40, 8, 12, "storm on 8 workers", (op, j) => (readsInputs(op, j) || readsIntermediate(op, j)) && rng.chance(0.3));
       // Only one worker and one reduce task: nothing else to do while a lost task waits.
-      storm(1, 8, 1, 2, readsIntermediate);
+      storm(1, 8, 1, 2, "lone worker crashing mid-reduce", readsIntermediate);
     },
   },
   {
@@ -127,6 +135,8 @@ export const instructorTests: LabTest<Lab2>[] = [
       const t1 = s.doneAt as number;
       const runs = s.recorder.maps.filter((e) => e.time <= t1).length;
       const summary = `done at t=${t1}ms with ${[...slow].join(", ")} ${1 / STRAGGLER_SPEED} times slower, t=${t0}ms without (${(t1 / t0).toFixed(2)}x; the bound is ${MANY_STRAGGLERS_FACTOR}x); ${runs} map runs for 48 inputs`;
+      t.measure("job time with 4 stragglers over the time without", t1 / t0, { atMost: MANY_STRAGGLERS_FACTOR, unit: "x" });
+      t.measure("map runs for 48 inputs", runs, { atMost: Math.floor(MAX_MAP_RUNS_PER_INPUT * spec.splits), unit: "runs" });
       if (t1 > MANY_STRAGGLERS_FACTOR * t0) {
         t.fail(`${summary}: near the end of each phase, give idle workers a backup copy of each task that is running far longer than the others, and take whichever copy finishes first`, { time: t1 });
       }

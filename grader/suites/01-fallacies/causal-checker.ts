@@ -136,6 +136,23 @@ export class CausalChecker {
     );
   }
 
+  /**
+   * What `checkAllDelivered` holds to its deadline, as figures: the latest delivery time at any node,
+   * and how many (node, broadcast) deliveries were missing. `lastAt` is undefined if none happened.
+   */
+  deliveryFigures(): { lastAt: number | undefined; missing: number } {
+    let lastAt: number | undefined;
+    let missing = 0;
+    for (const b of this.byToken.values()) {
+      for (const n of this.nodes) {
+        const at = b.deliveredAt.get(n);
+        if (at === undefined) missing++;
+        else lastAt = Math.max(lastAt ?? at, at);
+      }
+    }
+    return { lastAt, missing };
+  }
+
   get broadcasts(): number {
     return this.byToken.size;
   }

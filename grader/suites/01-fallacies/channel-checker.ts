@@ -158,6 +158,23 @@ export class ChannelChecker {
     }
   }
 
+  /**
+   * What `checkAllDelivered` holds to its deadline, as figures: the latest delivery time among the
+   * messages it requires (those of each sender's latest incarnation), and how many of them were
+   * missing (never delivered). `lastAt` is undefined when nothing was required or nothing was delivered.
+   */
+  deliveryFigures(): { lastAt: number | undefined; missing: number } {
+    let lastAt: number | undefined;
+    let missing = 0;
+    for (const stream of this.latestStreams()) {
+      for (const m of stream) {
+        if (m.deliveredAt === undefined) missing++;
+        else lastAt = Math.max(lastAt ?? m.deliveredAt, m.deliveredAt);
+      }
+    }
+    return { lastAt, missing };
+  }
+
   /** How many messages the application has handed to the channels. */
   get sent(): number {
     return this.byToken.size;

@@ -11,6 +11,7 @@ import type { NetworkConditions } from "../../sim/network.js";
 import type { Adversary, Simulation } from "../../sim/simulation.js";
 import type { LabTest, TestContext } from "../../runner/suite.js";
 import { ChannelChecker } from "./channel-checker.js";
+import { measureDeadline, type DeadlineStart } from "./deadline-figures.js";
 import { explainTraffic, explainUndelivered, quietFailure } from "./channel-diagnosis.js";
 import { PacketLog } from "./packet-log.js";
 import type { ChannelNode, Lab1 } from "./interface.js";
@@ -36,6 +37,7 @@ export interface Scenario {
 }
 
 interface Running {
+  t: TestContext;
   sim: Simulation;
   checker: ChannelChecker;
   /** Which packets carried which message, for failure messages that say what the trace shows. */
@@ -69,11 +71,13 @@ export function setUp(impl: Lab1, t: TestContext, s: Scenario): Running {
   }
   scheduleAdversity(sim, s);
   sim.start();
-  return { sim, checker, log, instances };
+  return { t, sim, checker, log, instances };
 }
 
-export function runToEnd(r: Running, s: Scenario): void {
+/** `since`: where the test's stated deadline counts from, for its figure (by default t=0: the time of the last delivery). */
+export function runToEnd(r: Running, s: Scenario, since?: DeadlineStart): void {
   r.sim.run(s.endAt);
+  measureDeadline(r.t, r.checker.deliveryFigures(), s.endAt, "messages", since);
   r.checker.checkAllDelivered(`${s.endAt - s.settleAt}ms after the network healed at t=${s.settleAt}ms`, (lost) => explainUndelivered(r.log, lost, s.settleAt, r.checker, r.sim.now));
 }
 
@@ -197,11 +201,12 @@ export const channelTests: LabTest<Lab1>[] = [
       r.sim.at(8050, "check the retransmission budget", () => {
         const sent = r.sim.sentBy("n1") - atStart;
         const budget = partitionBudget(10, 8000);
+        t.measure("packets n1 sent during the partition", sent, { atMost: budget, unit: "packets" });
         if (sent > budget) {
           t.fail(`n1 sent ${sent} packets during the 8000ms partition for 10 unacknowledged messages; the budget is ${budget} (after about 10 quick retries, back off to about one retransmission per message every 500ms)`, { node: "n1" });
         }
       });
-      runToEnd(r, scenario);
+      runToEnd(r, scenario, { name: "the network healed", at: scenario.settleAt });
     },
   },
   {
@@ -226,7 +231,8 @@ export const channelTests: LabTest<Lab1>[] = [
           settleAt,
           endAt: settleAt + 15000,
         };
-        runToEnd(setUp(impl, t, scenario), scenario);
+        // The deadline moves with the generated schedule: count its figure from the heal, so its bound is the same on every seed.
+        runToEnd(setUp(impl, t, scenario), scenario, { name: "the network healed", at: settleAt });
       });
     },
   },
@@ -256,6 +262,7 @@ export const channelTests: LabTest<Lab1>[] = [
       for (const at of [2500, 20000]) {
         r.sim.at(at, "measure the receiver's state", () => {
           const size = measure("n2");
+          t.measure("values n2's channel retains", size, { atMost: STATE_BOUND, unit: "values" });
           if (size > STATE_BOUND) {
             t.fail(`after ${r.checker.deliveries} deliveries, n2's channel retains ${size} values (numbers, strings, collection entries); it must stay under ${STATE_BOUND} however many messages pass. Remember a compact summary of what was delivered (e.g. the next expected sequence number), not every message`, { node: "n2" });
           }
@@ -285,6 +292,7 @@ export const channelTests: LabTest<Lab1>[] = [
       r.sim.at(10000, "count packets", () => (sentBySettle = r.sim.stats.sent));
       runToEnd(r, scenario);
       const perMessage = sentBySettle / r.checker.sent;
+      t.measure("packets per message, to t=10000ms", perMessage, { atMost: PACKETS_PER_MESSAGE, unit: "packets" });
       if (perMessage > PACKETS_PER_MESSAGE) {
         t.fail(
           `by t=10000ms the channels had sent ${sentBySettle} packets (data and acks) to deliver ${r.checker.sent} messages: ${perMessage.toFixed(2)} per message, over the budget of ${PACKETS_PER_MESSAGE}. ` +
@@ -292,6 +300,7 @@ export const channelTests: LabTest<Lab1>[] = [
         );
       }
       const idle = r.sim.stats.sent - sentBySettle;
+      t.measure("packets while idle, t=10000-15000ms", idle, { atMost: 0, unit: "packets" });
       if (idle > 0) {
         t.fail(quietFailure(r.log, r.checker, 10000, 15000, scenario.settleAt));
       }

@@ -180,11 +180,18 @@ export function runJob(impl: Lab2, t: TestContext, spec: JobSpec): RunningJob {
   } catch (error) {
     throw blameTornRead(error, job);
   }
+  // The run's deadline, as a margin: when done was reported (a job that never reported done has no
+  // such time, and fails below with its own message).
+  if (job.doneAt !== null) t.measure("time until the coordinator reports done", job.doneAt, { atMost: spec.deadline, unit: "ms" });
   if (job.doneAt === null) {
     const committed = Array.from({ length: spec.nReduce }, (_, r) => outputFile(r)).filter((p) => fs.notFinal(p) === null).length;
     t.fail(`the coordinator did not report done by t=${ms(spec.deadline)} (${what}); ${committed} of ${spec.nReduce} output files were final by then. ${whyNotDone(job)}`);
   }
   const running = workers.filter((w) => sim.isUp(w) && !exited.has(w));
+  // Every worker up must have exited by the end of the run: the last exit, against that deadline
+  // (measured only when all did; a worker still running fails below, and has no exit time).
+  const exits = job.life.filter((e) => e.kind === "exit").map((e) => e.at);
+  if (running.length === 0 && exits.length > 0) t.measure("time the last worker exited", Math.max(...exits), { atMost: spec.deadline, unit: "ms" });
   if (running.length > 0) {
     t.fail(`${running.join(", ")} still running at t=${ms(sim.now)}, the end of the run, though the coordinator reported done at t=${ms(job.doneAt as number)} (${what}): ${whyNotExited(job, running)}`);
   }

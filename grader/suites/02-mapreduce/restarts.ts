@@ -11,13 +11,20 @@ import { recordOf, type RunningJob } from "./job.js";
 
 export const CRASH_COST_MS = 1000;
 
-/** Fails unless `j` (with crashes) finished within `base`'s time plus `CRASH_COST_MS` per crash. */
-export function checkCrashCost(t: TestContext, base: RunningJob, j: RunningJob, summary: string): void {
+/**
+ * Fails unless `j` (with crashes) finished within `base`'s time plus `CRASH_COST_MS` per crash.
+ * `figure` names the scenario in the measured figure (the same on every seed, unlike `summary`).
+ */
+export function checkCrashCost(t: TestContext, base: RunningJob, j: RunningJob, summary: string, figure: string): void {
   const crashes = j.life.filter((e) => e.kind === "crash").length;
   const done = j.doneAt as number;
   const t0 = base.doneAt as number;
   const bound = t0 + CRASH_COST_MS * crashes;
   const what = `${summary}: done at t=${ms(done)}, t=${ms(t0)} without crashes`;
+  // The check below, per crash so that the bound is the same on every seed: done - t0 over the crashes,
+  // at most CRASH_COST_MS. With no crash at all, the allowance is nothing over the time without crashes.
+  if (crashes > 0) t.measure(`delay per crash over the job without crashes (${figure})`, (done - t0) / crashes, { atMost: CRASH_COST_MS, unit: "ms" });
+  else t.measure(`delay over the job without crashes, none happening (${figure})`, done - t0, { atMost: 0, unit: "ms" });
   if (done > bound) {
     t.fail(`${what}: over the ${ms(bound)} allowed (the time without crashes plus ${msSpan(CRASH_COST_MS)} per crash).${whySlow(j)}`, { time: done });
   }

@@ -48,6 +48,21 @@ function overlapping(list: { node: NodeId; start: number; end: number }[]): bool
   return list.some((a) => list.some((b) => a.node !== b.node && a.start < b.end && b.start < a.end));
 }
 
+/**
+ * The most workers with a span in progress at one moment (spans open at both ends, as in
+ * `overlapping`): at least 2 exactly when `overlapping` holds. Every moment worth looking at lies
+ * between two consecutive span ends, so the middle of each such gap stands for it.
+ */
+function mostAtOnce(list: { node: NodeId; start: number; end: number }[]): number {
+  const points = [...new Set(list.flatMap((s) => [s.start, s.end]))].sort((a, b) => a - b);
+  let most = list.length > 0 ? 1 : 0;
+  for (let i = 1; i < points.length; i++) {
+    const mid = ((points[i - 1] as number) + (points[i] as number)) / 2;
+    most = Math.max(most, new Set(list.filter((s) => s.start < mid && mid < s.end).map((s) => s.node)).size);
+  }
+  return most;
+}
+
 /** Once `when` holds for an operation that starts, `act` runs on its worker at the chosen moment (once). */
 function once(when: (op: FsOp, j: RunningJob) => boolean, act: (op: FsOp, j: RunningJob) => void): JobSpec["onOp"] {
   let fired = false;
@@ -152,6 +167,7 @@ export const tests: LabTest<Lab2>[] = [
     run(impl, t) {
       const j = job(impl, t, { app: wordCount, workers: 4, splits: 8, nReduce: 4 });
       for (const [phase, list] of [["map", j.recorder.maps], ["reduce", j.recorder.reduces]] as const) {
+        t.measure(`most ${phase} tasks running at once`, mostAtOnce(spans(j.fs, list)), { atLeast: 2, unit: "tasks" });
         if (!overlapping(spans(j.fs, list))) {
           t.fail(
             `no two ${phase} tasks ever ran at the same time on 4 idle workers (word count, 8 inputs, 4 reduce tasks): ` +
@@ -168,7 +184,9 @@ export const tests: LabTest<Lab2>[] = [
     points: 6,
     handout: { section: "Part A: the job (40 points)", states: ["each map task runs exactly once", "take most of a second", "5–50 ms"] },
     run(impl, t) {
-      const check = (j: RunningJob, what: string) => {
+      const check = (j: RunningJob, what: string, figure: string) => {
+        // A finished job ran every map task at least once: the most runs of one is what can break the rule.
+        t.measure(`most runs of one map task (${figure})`, Math.max(...[...j.inputs.keys()].map((file) => j.recorder.maps.filter((e) => e.what === file).length)), { atMost: 1, unit: "runs" });
         for (const file of j.inputs.keys()) {
           const runs = j.recorder.maps.filter((e) => e.what === file);
           if (runs.length !== 1) {
@@ -180,12 +198,13 @@ export const tests: LabTest<Lab2>[] = [
           }
         }
       };
-      check(job(impl, t, { app: wordCount, workers: 4, splits: 12, nReduce: 4 }), "word count, 12 inputs, 4 workers");
+      check(job(impl, t, { app: wordCount, workers: 4, splits: 12, nReduce: 4 }), "word count, 12 inputs, 4 workers", "12 small inputs");
       // Big inputs and slower messages: every map task takes most of a second, well inside the
       // handout's "about 1 s", so only a task timeout shorter than a healthy task gives one away.
       check(
         job(impl, t, { app: invertedIndex, workers: 3, splits: 6, nReduce: 3, words: [4000, 5000], network: SLOW_MESSAGES, scenario: "big inputs (tasks take most of a second), messages 5-50 ms" }),
         "inverted index, 6 big inputs, 3 workers, messages 5-50 ms",
+        "6 big inputs",
       );
     },
   },
@@ -259,7 +278,10 @@ export const tests: LabTest<Lab2>[] = [
         ),
       });
       if (crashedAt < 0) return;
-      for (const before of j.fs.renames.filter((r) => r.to.startsWith("mr-out-") && r.time < crashedAt)) {
+      const committed = j.fs.renames.filter((r) => r.to.startsWith("mr-out-") && r.time < crashedAt);
+      const redone = committed.filter((before) => j.fs.renames.some((r) => r.to === before.to && r.time > crashedAt)).length;
+      t.measure("reduce outputs committed before the crash and committed again after it", redone, { atMost: 0, unit: "outputs" });
+      for (const before of committed) {
         const again = j.fs.renames.find((r) => r.to === before.to && r.time > crashedAt);
         if (again) {
           t.fail(
@@ -328,14 +350,14 @@ export const tests: LabTest<Lab2>[] = [
         scenario: "w1 crashed while reading its third input, restarting 30ms later",
         onOp: once((op, j) => op.node === "w1" && readsInputs(op, j) && j.recorder.maps.length >= 2, (op, j) => crash(j, op.node, op.start + 1, 30)),
       });
-      checkCrashCost(t, loneBase, j1, "word count, 6 inputs, 1 worker, w1 crashed mid-map and restarted 30ms later");
+      checkCrashCost(t, loneBase, j1, "word count, 6 inputs, 1 worker, w1 crashed mid-map and restarted 30ms later", "lone worker crashed mid-map");
       // The lone worker crashes just after its first ask and is back 30 ms later; with messages taking
       // 40-80 ms, the answer to its old incarnation's ask reaches the new one. (Alone, it has no one
       // to back up a task it was given but never ran.)
       const slow = { app: wordCount, workers: 1, splits: 6, nReduce: 2, network: { latency: { kind: "uniform", minMs: 40, maxMs: 80 } } } as const;
       const base = job(impl, t, { ...slow, scenario: "messages 40-80 ms" });
       const j2 = job(impl, t, { ...slow, scenario: "messages 40-80 ms, w1 crashed 1ms after starting and restarted 30ms later", atStart: (j) => crash(j, "w1", 1, 30) });
-      checkCrashCost(t, base, j2, "word count, 6 inputs, 1 worker, messages 40-80 ms, w1 crashed just after its first ask and restarted 30ms later");
+      checkCrashCost(t, base, j2, "word count, 6 inputs, 1 worker, messages 40-80 ms, w1 crashed just after its first ask and restarted 30ms later", "lone worker crashed after its first ask");
     },
   },
   {
@@ -364,6 +386,7 @@ export const tests: LabTest<Lab2>[] = [
       const t0 = base.doneAt as number;
       const t1 = s.doneAt as number;
       const summary = `done at t=${t1}ms with ${slow} ${1 / STRAGGLER_SPEED} times slower, t=${t0}ms without (${(t1 / t0).toFixed(2)}x; the bound is ${STRAGGLER_FACTOR}x)`;
+      t.measure("job time with a straggler over the time without", t1 / t0, { atMost: STRAGGLER_FACTOR, unit: "x" });
       if (t1 > STRAGGLER_FACTOR * t0) {
         t.fail(`${summary}: ${backups(s, slow)} Near the end of each phase, give idle workers a backup copy of a task that is running far longer than the others, and take whichever copy finishes first`, { time: t1 });
       }
@@ -381,6 +404,7 @@ export const tests: LabTest<Lab2>[] = [
       const ideal = idealTime(j, wordCount, 20);
       const done = j.doneAt as number;
       const summary = `200 inputs, 20 reduce tasks, 20 workers: done at t=${done}ms, ideal ${ideal}ms (${(done / ideal).toFixed(2)}x; the bound is ${SCALE_FACTOR}x)`;
+      t.measure("job time over the ideal time", done / ideal, { atMost: SCALE_FACTOR, unit: "x" });
       if (done > SCALE_FACTOR * ideal) {
         t.fail(`${summary}: keep every worker busy (answer asks at once, hand out work to every idle worker, keep waits short)`, { time: done });
       }

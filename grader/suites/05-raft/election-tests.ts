@@ -86,6 +86,7 @@ export const electionTests: LabTest<Lab5>[] = [
       const c = new Cluster(impl, t, { nodes: 3 });
       const leader = c.checkOneLeader();
       const toElect = c.messages();
+      t.measure("messages to elect the first leader", toElect, { atMost: ELECTION_MESSAGES, unit: "messages" });
       if (toElect > ELECTION_MESSAGES) {
         t.fail(`the first election took ${toElect} messages (requests and replies) by t=${c.now}ms; the budget is ${ELECTION_MESSAGES}: one RequestVote per peer per election, and randomized timeouts so that elections rarely split`);
       }
@@ -94,6 +95,7 @@ export const electionTests: LabTest<Lab5>[] = [
       const before = c.messages();
       c.advance(5000);
       const idle = c.messages() - before;
+      t.measure("messages in 5 idle seconds", idle, { atMost: IDLE_MESSAGES_PER_SECOND * 5, unit: "messages" });
       if (idle > IDLE_MESSAGES_PER_SECOND * 5) {
         t.fail(`an idle three-node cluster sent ${idle} messages in 5 s of virtual time (t=${c.now - 5000}ms to t=${c.now}ms); the budget is ${IDLE_MESSAGES_PER_SECOND * 5}: send heartbeats about 10 times per second, not more`);
       }

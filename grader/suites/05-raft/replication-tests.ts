@@ -17,6 +17,9 @@ function startAtLeader(c: Cluster, leader: NodeId, command: Json, t: TestContext
   return r.index;
 }
 
+/** How long a rejoined node, following a steady leader, may take to apply entries it is sent (agree-stale-suffix-ack). */
+const REJOINED_APPLY_MS = 2000;
+
 /** Messages (requests and replies) to agree on `iters` + 1 commands in a healthy three-node cluster. */
 export const agreementBudget = (iters: number) => (iters + 1 + 3) * 3 * 2;
 
@@ -55,6 +58,7 @@ export const replicationTests: LabTest<Lab5>[] = [
       }
       const got = c.sim.stats.bytesSent - before;
       const budget = 3 * sent + 50_000;
+      t.measure("bytes to agree on ten 5,000-byte commands", got, { atMost: budget, unit: "bytes" });
       if (got > budget) {
         t.fail(`agreeing on 10 commands of 5,000 bytes took ${got} bytes of messages by t=${c.now}ms; the budget is ${budget}: send each entry to each follower once, not again with every heartbeat`);
       }
@@ -275,12 +279,17 @@ export const replicationTests: LabTest<Lab5>[] = [
         }
         const since = c.now;
         let steady = true;
-        while (c.now - since < 2000 && c.checker.handedUpTo(old) < last) {
+        while (c.now - since < REJOINED_APPLY_MS && c.checker.handedUpTo(old) < last) {
           c.advance(10);
           if (c.status(leader)?.role !== "leader" || c.status(leader)?.term !== c.status(old)?.term) steady = false;
         }
+        // Held to the deadline only while the leader stayed put (as the check below).
+        if (steady) {
+          const behind = c.checker.handedUpTo(old) < last;
+          t.measure("time for the rejoined node to apply the new entries", c.now - since + (behind ? 10 : 0), { atMost: REJOINED_APPLY_MS, unit: "ms" });
+        }
         if (steady && c.checker.handedUpTo(old) < last) {
-          t.fail(`${old} had applied only up to index ${c.checker.handedUpTo(old)} by t=${c.now}ms, 2000ms after ${leader} (leader throughout, with ${old} connected and following it) accepted entries through index ${last}; ${old} and ${leader} were a majority. ${old} had rejoined holding 3 uncommitted entries of its old term after index ${k}, where its log matched ${leader}'s. Since t=${since}ms: ${c.traffic.exchange(leader, old, since)}. A follower acknowledges only what the request it answers carried (prevLogIndex + its entries), never its whole log: if it claims more, the leader counts it for entries it does not hold and never sends them`, { node: old });
+          t.fail(`${old} had applied only up to index ${c.checker.handedUpTo(old)} by t=${c.now}ms, ${REJOINED_APPLY_MS}ms after ${leader} (leader throughout, with ${old} connected and following it) accepted entries through index ${last}; ${old} and ${leader} were a majority. ${old} had rejoined holding 3 uncommitted entries of its old term after index ${k}, where its log matched ${leader}'s. Since t=${since}ms: ${c.traffic.exchange(leader, old, since)}. A follower acknowledges only what the request it answers carried (prevLogIndex + its entries), never its whole log: if it claims more, the leader counts it for entries it does not hold and never sends them`, { node: old });
         }
         c.connect(away);
         c.one(c.command(), 3, true);
@@ -317,12 +326,14 @@ export const replicationTests: LabTest<Lab5>[] = [
         if (!ok) continue;
         const used = c.messages() - before;
         const budget = agreementBudget(iters);
+        t.measure(`messages to agree on ${iters + 1} commands`, used, { atMost: budget, unit: "messages" });
         if (used > budget) {
           t.fail(`agreeing on ${iters + 1} commands took ${used} messages (requests and replies) by t=${c.now}ms; the budget is ${budget}: about one AppendEntries per follower per command, plus heartbeats`);
         }
         const idleFrom = c.messages();
         c.advance(1000);
         const idle = c.messages() - idleFrom;
+        t.measure("messages in one idle second", idle, { atMost: 60, unit: "messages" });
         if (idle > 60) t.fail(`${idle} messages were sent in one idle second (t=${c.now - 1000}ms to t=${c.now}ms); the budget is 60: about 10 heartbeats per second per follower`);
         return;
       }
