@@ -93,7 +93,10 @@ export const instructorTests: LabTest<Lab4>[] = [
           const settleAt = quietAfter(schedule, 2500);
           scheduleAdversity(w.sim, { faults: schedule, settleAt });
           w.sim.start();
-          runUntilDecided(w, t, SEVEN, settleAt + 6000, `6000ms after the network healed and every node was up at t=${settleAt}ms`);
+          runUntilDecided(w, t, SEVEN, settleAt + 6000, `6000ms after the network healed and every node was up at t=${settleAt}ms`, {
+            figure: "time for every node to decide after the network healed and every node was up",
+            from: settleAt,
+          });
         }),
       );
     },
@@ -137,7 +140,10 @@ export const instructorTests: LabTest<Lab4>[] = [
           w.sim.scheduleFaults(down.flatMap((node) => [{ at, type: "crash" as const, node }, { at: upAt, type: "restart" as const, node }]));
         }
         w.sim.start();
-        runUntilDecided(w, t, FIVE, stormEnds + 6000, `6000ms after the last crash of the storm (t=${stormEnds}ms)`);
+        runUntilDecided(w, t, FIVE, stormEnds + 6000, `6000ms after the last crash of the storm (t=${stormEnds}ms)`, {
+          figure: "time for every node to decide after the storm",
+          from: stormEnds,
+        });
       });
     },
   },
@@ -199,6 +205,7 @@ export const instructorTests: LabTest<Lab4>[] = [
           `${GST_BOUND_MS}ms after the network became timely at t=${gst}ms (GST), with five proposers duelling. ` +
             `A proposer that retries at once, or after the same fixed pause, sends its next prepare while the other proposer's accepts are still on their way, round after round; ` +
             `after a rejection wait a random backoff that grows with each failure (and exceeds a round trip), so that one proposer gets a quiet window`,
+          { figure: "time for every proposer to decide after GST", from: gst },
         );
       });
     },

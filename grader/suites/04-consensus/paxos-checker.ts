@@ -25,6 +25,8 @@ export class PaxosChecker {
   private readonly ballots = new Map<string, Ballot>();
   private chosen: { value: string; ballot: string; acceptors: NodeId[]; at: number } | null = null;
   private readonly decisions = new Map<NodeId, string>();
+  /** When each learner first decided (virtual ms): deadlines are measured against it. */
+  private readonly decidedAt = new Map<NodeId, number>();
   private readonly majority: number;
   /** What the grader saw of the messages, to say more about a violation (none in the explorer's searches). */
   observer: PaxosObserver | null = null;
@@ -59,6 +61,11 @@ export class PaxosChecker {
   /** Learners that have decided so far. */
   get learnersDecided(): ReadonlySet<NodeId> {
     return new Set(this.decisions.keys());
+  }
+
+  /** When each learner that has decided first did (virtual ms). */
+  get decisionTimes(): ReadonlyMap<NodeId, number> {
+    return this.decidedAt;
   }
 
   /** `origin`: the proposer whose accept request `acceptor` was handling, when the grader saw it. */
@@ -97,6 +104,7 @@ export class PaxosChecker {
       this.fail(learner, `${learner} decided ${v}, but the chosen value is ${this.chosen.value} (ballot ${this.chosen.ballot}): learners must never disagree`);
     }
     this.decisions.set(learner, v);
+    if (!this.decidedAt.has(learner)) this.decidedAt.set(learner, this.sim.now);
   }
 
   /**

@@ -60,6 +60,9 @@ function explorerTest(id: string, name: string, points: number, scenario: Explor
       const result = explore({ setUp, strategy: "bfs", ...search });
       searching.on = false; // from here on, worlds are traced: the counterexample, or one ordinary run
       if (result.violation !== undefined) throw violationError(setUp, result, search.maxDepth);
+      // Without a violation, the search is incomplete exactly when its states reach the budget: it
+      // passes with at most maxStates - 1 of them.
+      t.measure("distinct states the explorer searched", result.states, { atMost: search.maxStates - 1, unit: "states" });
       if (!result.complete) {
         t.fail(
           `the schedule explorer stopped after ${searchFigures(result, search.maxDepth)}: its budget of ${search.maxStates.toLocaleString("en-US")} states ran out before it covered every schedule of ${search.maxDepth} steps, so safety is not established. ` +
@@ -71,11 +74,36 @@ function explorerTest(id: string, name: string, points: number, scenario: Explor
   };
 }
 
+/**
+ * The deadline `runUntilDecided` holds a run to, as a report shows it: the `figure` is how long after
+ * `from` (virtual ms: the heal, GST, the request) the last of the nodes decided.
+ */
+export interface Deadline {
+  figure: string;
+  from: number;
+}
+
 /** Runs a cluster to `endAt` and requires the listed nodes to have decided by then. */
-export function runUntilDecided(w: PaxosWorld, t: TestContext, nodes: readonly NodeId[], endAt: number, since: string): void {
+export function runUntilDecided(w: PaxosWorld, t: TestContext, nodes: readonly NodeId[], endAt: number, since: string, deadline: Deadline): void {
   w.sim.run(endAt);
   const missing = nodes.filter((n) => w.sim.isUp(n) && !w.checker.learnersDecided.has(n));
+  measureDeadline(w, t, nodes, missing, endAt, deadline);
   if (missing.length > 0) t.fail(`${missing.join(", ")} had not decided by t=${endAt}ms, ${since}. ${whyUndecided(w, missing, endAt)}`, { node: missing[0] as NodeId });
+}
+
+/**
+ * Records how long after `deadline.from` the last of the live `nodes` decided (0 if all had decided
+ * before it), against the time the check allows. When some never decided that time does not exist:
+ * the figure is then how many had not decided, which the check holds to zero. Crashed nodes are not
+ * waited for, as in the check.
+ */
+function measureDeadline(w: PaxosWorld, t: TestContext, nodes: readonly NodeId[], missing: readonly NodeId[], endAt: number, deadline: Deadline): void {
+  if (missing.length > 0) {
+    t.measure("nodes that had not decided by the deadline", missing.length, { atMost: 0, unit: "nodes" });
+    return;
+  }
+  const times = nodes.filter((n) => w.sim.isUp(n)).map((n) => w.checker.decisionTimes.get(n) as number);
+  t.measure(deadline.figure, Math.max(deadline.from, ...times) - deadline.from, { atMost: endAt - deadline.from, unit: "ms" });
 }
 
 interface Scripted {
@@ -101,7 +129,10 @@ export function scriptedTest(id: string, name: string, points: number, s: Script
         for (const [node, value, at] of s.proposals) w.propose(node, value, at);
         scheduleAdversity(w.sim, { faults: s.faults, adversary: s.adversary, settleAt: s.settleAt });
         w.sim.start();
-        runUntilDecided(w, t, s.roles.learners, s.endAt, `${s.endAt - s.settleAt}ms after the network healed at t=${s.settleAt}ms`);
+        runUntilDecided(w, t, s.roles.learners, s.endAt, `${s.endAt - s.settleAt}ms after the network healed at t=${s.settleAt}ms`, {
+          figure: "time for every learner to decide after the network healed",
+          from: s.settleAt,
+        });
       });
     },
   };
@@ -297,7 +328,10 @@ export const paxosTests: LabTest<Lab4>[] = [
           const settleAt = quietAfter(schedule, 3000);
           scheduleAdversity(w.sim, { faults: schedule, settleAt });
           w.sim.start();
-          runUntilDecided(w, t, FIVE, settleAt + 6000, `6000ms after the network healed and every node was up at t=${settleAt}ms`);
+          runUntilDecided(w, t, FIVE, settleAt + 6000, `6000ms after the network healed and every node was up at t=${settleAt}ms`, {
+            figure: "time for every node to decide after the network healed and every node was up",
+            from: settleAt,
+          });
         }),
       );
     },
@@ -336,7 +370,14 @@ export const livenessTests: LabTest<Lab4>[] = [
           w.sim.intercept((m) => (PROPOSERS.includes(m.from) ? { delaysMs: [m.linkIndex % 2 === 1 ? 5 : 25] } : undefined));
         });
         w.sim.start();
-        runUntilDecided(w, t, PROPOSERS, gst + GST_BOUND_MS, `${GST_BOUND_MS}ms after the network stabilized at t=${gst}ms (GST). Proposers that retry at fixed times keep pre-empting each other; wait a random, growing backoff before retrying`);
+        runUntilDecided(
+          w,
+          t,
+          PROPOSERS,
+          gst + GST_BOUND_MS,
+          `${GST_BOUND_MS}ms after the network stabilized at t=${gst}ms (GST). Proposers that retry at fixed times keep pre-empting each other; wait a random, growing backoff before retrying`,
+          { figure: "time for every proposer to decide after GST", from: gst },
+        );
       });
     },
   },
@@ -353,8 +394,11 @@ export const livenessTests: LabTest<Lab4>[] = [
       const setUp = smallWorld(impl, t, { roles: SMALL, proposals: [["p1", "x", 0], ["p2", "y", 0]], prefixMs: 0 }, searching, (w) => (world = w));
       const progress = () => (world as PaxosWorld | null)?.checker.chosenValue != null;
       const maxDepth = 300;
-      const result = findCycle({ setUp, progress, maxDepth, maxStates: 500, maxTransitions: 3000, pumps: 3, compareNodes: false });
+      const maxStates = 500;
+      const result = findCycle({ setUp, progress, maxDepth, maxStates, maxTransitions: 3000, pumps: 3, compareNodes: false });
       const cycle = result.cycle;
+      // The search stops once its states reach the budget: a livelock is found with at most maxStates - 1.
+      t.measure("distinct states the explorer searched to find the livelock", result.states, { atMost: maxStates - 1, unit: "states" });
       if (cycle === undefined) {
         return t.fail(
           `the explorer found no schedule in which the proposers keep pre-empting each other without a value being chosen (searched ${result.states} states, ${result.transitions} schedules, to depth ${result.depth}). ` +
@@ -395,6 +439,7 @@ export const livenessTests: LabTest<Lab4>[] = [
           ["p1"],
           start + CATCH_UP_MS,
           `${CATCH_UP_MS}ms after it was asked to propose at t=${start}ms, when the acceptors had been promising p2's ever higher ballots for 2 s`,
+          { figure: "time for p1 to decide after it was asked to propose", from: start },
         );
       });
     },
