@@ -107,6 +107,9 @@ export function runSeed<Impl>(
       throw annotate(error, `\nFault schedule that still fails${shrunk}:\n${schedule}`);
     },
     measure(name, value, bound) {
+      // A figure is a finite number (JSON has no Infinity): a suite with nothing to measure records
+      // a count instead, such as the nodes left undecided against at most 0.
+      if (!Number.isFinite(value)) throw new Error(`the suite measured ${JSON.stringify(name)} as ${value}: figures must be finite numbers`);
       figures.push({ name: String(name), value: Number(value), bound: { ...bound } });
     },
   };
