@@ -31,7 +31,7 @@ import { nodeNames } from "../../grader/suites/03-gossip/topology.js";
 const HUB_CUT = { nodes: 12, cutAt: 300, lastBroadcast: 3000, healAt: 14000 } as const;
 
 function meshHubCutOff(impl: Lab3, t: TestContext): void {
-  const { sim, checker, names, broadcastAt } = broadcastCluster(impl, t, "mesh", HUB_CUT.nodes, { network: { loss: 0.05, latency: { kind: "uniform", minMs: 1, maxMs: 30 } } });
+  const { sim, checker, names, broadcastAt, measureTraffic } = broadcastCluster(impl, t, "mesh", HUB_CUT.nodes, { network: { loss: 0.05, latency: { kind: "uniform", minMs: 1, maxMs: 30 } } });
   const hub = [...names].sort()[0] as NodeId;
   const rest = names.filter((n) => n !== hub);
   const rng = sim.stream("workload");
@@ -40,11 +40,19 @@ function meshHubCutOff(impl: Lab3, t: TestContext): void {
     broadcastAt(time, rng.pick(names));
     sim.at(time + DELIVERY_BOUND_MS, "check: values spread among the nodes that can talk", () => checkSpread(sim.now - DELIVERY_BOUND_MS));
   }
+  // The slowest spread among the nodes that can talk, over the values checked so far (recorded at the end, or when a check fails).
+  let slowestSpreadMs = 0;
+  const spreadFigure = `time for a value to reach the other ${HUB_CUT.nodes - 1} nodes after its broadcast`;
+  const measureSpread = () => t.measure(spreadFigure, slowestSpreadMs, { atMost: DELIVERY_BOUND_MS, unit: "ms" });
   const checkSpread = (broadcastBy: number) => {
     for (const { value, origin, at } of checker.values()) {
       if (origin === hub || at > broadcastBy) continue;
       const missing = rest.find((n) => !checker.hasDelivered(n, value));
-      if (missing === undefined) continue;
+      if (missing === undefined) {
+        for (const n of rest) slowestSpreadMs = Math.max(slowestSpreadMs, (checker.deliveredAt(n, value) as number) - at);
+        continue;
+      }
+      measureSpread();
       const reached = rest.filter((m) => checker.hasDelivered(m, value)).length;
       throw new Violation(
         `${missing} has not delivered value ${value} (broadcast by ${origin} at t=${at}ms) by t=${sim.now}ms, ${sim.now - at}ms after its broadcast, although only ${hub} is cut off (since t=${HUB_CUT.cutAt}ms) ` +
@@ -63,12 +71,15 @@ function meshHubCutOff(impl: Lab3, t: TestContext): void {
   });
   sim.start();
   sim.run(HUB_CUT.healAt + DELIVERY_BOUND_MS);
+  measureSpread();
+  measureTraffic();
+  checker.measureDelivery(t, "the heal", HUB_CUT.healAt, DELIVERY_BOUND_MS);
   checker.checkAllDelivered(`${DELIVERY_BOUND_MS}ms after ${hub} was reconnected at t=${HUB_CUT.healAt}ms (full mesh of ${HUB_CUT.nodes} nodes)`);
 }
 
 /** A 4x4 grid under churn: crashes and restarts all through the run, loss, duplication and pauses. */
 function gridChurn(impl: Lab3, t: TestContext): void {
-  const { sim, checker, names, broadcastAt } = broadcastCluster(impl, t, "grid", 16, { network: { loss: 0.1, duplicate: 0.05, latency: { kind: "uniform", minMs: 1, maxMs: 40 } } });
+  const { sim, checker, names, broadcastAt, measureTraffic } = broadcastCluster(impl, t, "grid", 16, { network: { loss: 0.1, duplicate: 0.05, latency: { kind: "uniform", minMs: 1, maxMs: 40 } } });
   const rng = new Random(t.seed, "stream:churn");
   const faults: FaultSchedule = Array.from({ length: 8 }, (_, k) => {
     const node = rng.pick(names);
@@ -86,6 +97,8 @@ function gridChurn(impl: Lab3, t: TestContext): void {
   scheduleAdversity(sim, { faults: all, settleAt });
   sim.start();
   sim.run(settleAt + DELIVERY_BOUND_MS);
+  measureTraffic();
+  checker.measureDelivery(t, "the heal", settleAt, DELIVERY_BOUND_MS);
   checker.checkAllDelivered(`${DELIVERY_BOUND_MS}ms after the churn ended and the network became reliable at t=${settleAt}ms (4x4 grid, 8 crash-restart episodes)`);
 }
 

@@ -6,6 +6,7 @@
 import type { NodeId } from "../../sim/api.js";
 import { Violation } from "../../sim/errors.js";
 import type { Simulation } from "../../sim/simulation.js";
+import type { TestContext } from "../../runner/suite.js";
 
 interface Sent {
   origin: NodeId;
@@ -83,6 +84,27 @@ export class BroadcastChecker {
         }
       }
     }
+  }
+
+  /**
+   * Records, for `checkAllDelivered` at `from + deadlineMs`, the figures it decides on: how many
+   * (value, node) deliveries are missing, and, when none is, how long after `from` the last one came.
+   * Call it just before `checkAllDelivered`, so that the figures are kept even when the check fails.
+   */
+  measureDelivery(t: TestContext, since: string, from: number, deadlineMs: number | null): void {
+    let missing = 0;
+    let last = from;
+    for (const b of this.sent.values()) {
+      missing += this.nodes.filter((n) => !b.deliveredAt.has(n)).length;
+      for (const at of b.deliveredAt.values()) last = Math.max(last, at);
+    }
+    t.measure("deliveries missing at the deadline", missing, { atMost: 0, unit: "deliveries" });
+    if (deadlineMs !== null && missing === 0) t.measure(`time to deliver every value after ${since}`, last - from, { atMost: deadlineMs, unit: "ms" });
+  }
+
+  /** When `node` delivered `value`, if it has. */
+  deliveredAt(node: NodeId, value: number): number | undefined {
+    return this.sent.get(value)?.deliveredAt.get(node);
   }
 
   /** Every value broadcast so far, with who broadcast it and when. */

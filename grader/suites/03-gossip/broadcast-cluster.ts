@@ -17,6 +17,8 @@ export interface BroadcastCluster {
   names: NodeId[];
   /** Has `node` broadcast a fresh value at `time`. */
   broadcastAt(time: number, node: NodeId): void;
+  /** Records the traffic-budget figure; call it once the run is over. */
+  measureTraffic(): void;
 }
 
 export function broadcastCluster(
@@ -46,5 +48,5 @@ export function broadcastCluster(
   }
   const broadcastAt = (time: number, node: NodeId) =>
     sim.callAt(time, node, "application: broadcast", (b: BroadcastNode) => b.broadcast(checker.register(node)));
-  return { sim, checker, names, broadcastAt };
+  return { sim, checker, names, broadcastAt, measureTraffic: () => storms.measure() };
 }

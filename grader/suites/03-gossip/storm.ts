@@ -34,8 +34,13 @@ function kindOf(msg: Json): string {
 
 const ms = (t: number) => `${Math.round(t).toLocaleString("en-US")} ms`;
 
+/** What the traffic-budget figure is called: the most of the budget the nodes had used at any step. */
+const BUDGET_FIGURE = "share of the traffic budget used";
+
 export class StormWatch {
   private readonly senders = new Map<NodeId, Sender>();
+  /** The largest messages-sent / budget ratio seen at any step so far. */
+  private peakShare = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -68,6 +73,11 @@ export class StormWatch {
     if (!above) s.aboveSince = null;
   }
 
+  /** Records the peak share of the budget used; the check itself runs at every step. */
+  measure(): void {
+    this.t.measure(BUDGET_FIGURE, this.peakShare, { atMost: 1, unit: "of the budget" });
+  }
+
   /** Called for every value a node delivers. */
   delivered(at: NodeId): void {
     this.sender(at).delivered.push(this.sim.now);
@@ -77,7 +87,9 @@ export class StormWatch {
     const { sim } = this;
     const { kind, nodes, links } = this.where;
     const budget = STORM.perBroadcastPerLink * links * this.broadcasts() + (STORM.perNodePerSecond * nodes * sim.now) / 1000 + STORM.slack;
+    this.peakShare = Math.max(this.peakShare, sim.stats.sent / budget);
     if (sim.stats.sent <= budget) return;
+    this.measure();
     let busiest: [NodeId, Sender] | null = null;
     for (const entry of this.senders) {
       this.trim(entry[1]);

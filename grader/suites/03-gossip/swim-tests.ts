@@ -66,6 +66,8 @@ interface SwimResult {
   refutations: number;
   /** Longest a refuted suspicion lasted, as the polls saw it. */
   longestRefutedMs: number;
+  /** Longest time after a crash at which a poll still found a live node not saying "dead" (what the detection bound is checked on). */
+  longestUndetectedMs: number;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -92,7 +94,7 @@ export function runSwim(impl: Lab3, t: TestContext, s: Scenario): { sim: Simulat
 
   const deadSince = new Map<string, number>();
   const last = new Map<string, { status: MemberStatus; since: number }>();
-  const result: SwimResult = { suspectSamples: 0, samples: 0, maxWindow: { node: "", count: 0, at: 0 }, slowestDetectionMs: 0, suspicions: 0, refutations: 0, longestRefutedMs: 0 };
+  const result: SwimResult = { suspectSamples: 0, samples: 0, maxWindow: { node: "", count: 0, at: 0 }, slowestDetectionMs: 0, suspicions: 0, refutations: 0, longestRefutedMs: 0, longestUndetectedMs: 0 };
   const sentHistory = new Map<NodeId, number[]>(names.map((n) => [n, []]));
   const stallsOf = (member: NodeId) => stalls.filter((p) => p.node === member);
 
@@ -140,7 +142,23 @@ export function runSwim(impl: Lab3, t: TestContext, s: Scenario): { sim: Simulat
     return `${first.split(">")[0]} has declared it dead since t=${since}ms, and ${found.length} of ${live.length} live nodes say so, but the news did not reach the others: piggyback membership updates on pings, ping-reqs and acks, each a bounded number of times (a small multiple of log N), so that they spread to everyone`;
   };
 
+  /** Records the figures the checks of this scenario are held to; called at the end, and before a check fails. */
+  const measure = () => {
+    if (crashes.length > 0) t.measure("time a crashed node was not yet declared dead by a live node", result.longestUndetectedMs, { atMost: DETECTION_BOUND_MS, unit: "ms" });
+    if (neverSuspect) t.measure("samples with a live member suspected", result.suspectSamples, { atMost: 0, unit: "samples" });
+    if (s.rate) t.measure("share of samples with a live member suspected", (result.suspectSamples / Math.max(1, result.samples)) * 100, { atMost: FALSE_SUSPICION_RATE * 100, unit: "%" });
+    if (s.window) t.measure("messages one node sent in a second", result.maxWindow.count, { atMost: MAX_MESSAGES_PER_SECOND, unit: "messages" });
+  };
+
   const poll = () => {
+    try {
+      checkViews();
+    } catch (e) {
+      measure();
+      throw e;
+    }
+  };
+  const checkViews = () => {
     const now = sim.now;
     forEachStatus(sim, names, (observer, member, status) => {
       const key = `${observer}>${member}`;
@@ -172,6 +190,7 @@ export function runSwim(impl: Lab3, t: TestContext, s: Scenario): { sim: Simulat
         }
       } else {
         if (deadSince.has(key)) throw new Violation(`${observer} declared ${member} dead at t=${deadSince.get(key)}ms, but says "${status}" at t=${now}ms: dead is final`, { time: now, node: observer });
+        result.longestUndetectedMs = Math.max(result.longestUndetectedMs, now - crash);
         if (now - crash > DETECTION_BOUND_MS) {
           throw new Violation(
             `${member} crashed at t=${crash}ms, but at t=${now}ms ${observer} still says "${status}": every live node must declare a crashed node dead within ${DETECTION_BOUND_MS}ms. ${whySlow(member)}`,
@@ -200,6 +219,7 @@ export function runSwim(impl: Lab3, t: TestContext, s: Scenario): { sim: Simulat
   sim.at(POLL_MS, "check: membership views", poll);
   sim.start();
   sim.run(endAt);
+  measure();
   if (s.rate) {
     const rate = result.suspectSamples / result.samples;
     if (rate > FALSE_SUSPICION_RATE) {
