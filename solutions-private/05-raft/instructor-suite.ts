@@ -384,7 +384,7 @@ export const instructorTests: LabTest<Lab5>[] = [
     part: "C",
     name: "seven nodes: crash storms with restarts, and messages duplicated and reordered (copies up to 400 ms late), while commands arrive everywhere",
     points: 4,
-    handout: { section: "Faults and bounds", states: ["of 3, 5 or 7 nodes", "at any moment, including the moment after a node sends a message", "Late copies", "a command started at the leader is applied by every node within a few seconds"] },
+    handout: { section: "Faults and bounds", states: ["of 3, 5 or 7 nodes", "at any moment, including the moment after a node sends a message", "Late copies", "After faults end, a test retries a command at the current leader for up to 10 s"] },
     run(impl, t) {
       const c = new Cluster(impl, t, { nodes: 7 });
       const adversary = c.sim.stream("adversary");
