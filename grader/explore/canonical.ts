@@ -25,11 +25,22 @@ import { Simulation, type PendingView } from "../sim/simulation.js";
  * number first (used to rank them).
  */
 export function canonical(root: unknown, number: (n: number) => string = String): string {
-  const open = new Set<object>();
-  const walk = (value: unknown): string => {
+  return new Canonical(number).walk(root);
+}
+
+/**
+ * One `canonical` call's walk. Methods rather than closures made per call: the explorer calls this
+ * for every node of every state, and under tsx each named closure also costs a `__name` call.
+ */
+class Canonical {
+  private readonly open = new Set<object>();
+  private readonly walkFn: (value: unknown) => string = this.walk.bind(this);
+  constructor(private readonly number: (n: number) => string) {}
+
+  walk(value: unknown): string {
     switch (typeof value) {
       case "number":
-        return Number.isFinite(value) ? number(value) : JSON.stringify(String(value));
+        return Number.isFinite(value) ? this.number(value) : JSON.stringify(String(value));
       case "string":
         return JSON.stringify(value);
       case "boolean":
@@ -45,13 +56,15 @@ export function canonical(root: unknown, number: (n: number) => string = String)
     const object = value as object;
     if (object instanceof Context || object instanceof Simulation || isHandedIn(object)) return '"<handed in>"';
     // Shared objects are written out each time (so sharing does not matter); only a cycle is cut.
-    if (open.has(object)) return '"<cycle>"';
-    open.add(object);
-    const text = composite(object);
-    open.delete(object);
+    if (this.open.has(object)) return '"<cycle>"';
+    this.open.add(object);
+    const text = this.composite(object);
+    this.open.delete(object);
     return text;
-  };
-  const composite = (object: object): string => {
+  }
+
+  private composite(object: object): string {
+    const walk = this.walkFn;
     if (Array.isArray(object)) return `[${object.map(walk).join(",")}]`;
     if (object instanceof Map) return `{Map ${[...object].map(([k, v]) => `${walk(k)}:${walk(v)}`).sort().join(",")}}`;
     if (object instanceof Set) return `{Set ${[...object].map(walk).sort().join(",")}}`;
@@ -62,8 +75,7 @@ export function canonical(root: unknown, number: (n: number) => string = String)
       if (typeof v !== "function") parts.push(`${JSON.stringify(key)}:${walk(v)}`);
     }
     return `{${parts.join(",")}}`;
-  };
-  return walk(root);
+  }
 }
 
 /** What of a pending event matters to the future: its kind, its node, its sender, its content. */

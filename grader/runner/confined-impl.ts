@@ -15,7 +15,7 @@ import { addHandedInCheck } from "../sim/handed-in.js";
 import { Context } from "../sim/node-context.js";
 import { Random } from "../sim/random.js";
 import type { ConfinedLab, InstanceWorld } from "./confinement.js";
-import { guestArgument } from "./guest-values.js";
+import { guestArguments } from "./guest-values.js";
 
 /** A verdict the grader raised into lab code: it stands even if lab code caught it. */
 export interface Tripped {
@@ -75,10 +75,41 @@ export interface SeedOptions {
 interface Incarnation {
   exports: Record<string, unknown>;
   ctx: GuestContext;
+  /** Whose incarnation this is: the seed's tripwire stands for its implementation. */
+  tripwire: Tripwire;
+}
+
+/** A base whose constructor returns its argument, so a subclass's private field lands on that object. */
+class Stamp {
+  constructor(target: object) {
+    return target;
+  }
+}
+
+/**
+ * A node incarnation's instance, kept in a private field on its context: a WeakMap entry per
+ * incarnation (tens of thousands in an explorer test) costs the garbage collector far more. Only this
+ * module can read the field; lab code never sees the Context itself, only its GuestContext.
+ */
+class IncarnationSlot extends Stamp {
+  #incarnation: Incarnation;
+  private constructor(ctx: Context, incarnation: Incarnation) {
+    super(ctx);
+    this.#incarnation = incarnation;
+  }
+  static of(ctx: Context): Incarnation | undefined {
+    return #incarnation in ctx ? (ctx as unknown as IncarnationSlot).#incarnation : undefined;
+  }
+  /** Only for a context without a slot yet (a second private field of the same name would throw). */
+  static keep(ctx: Context, incarnation: Incarnation): void {
+    new IncarnationSlot(ctx, incarnation);
+  }
 }
 
 export function confinedImplementation(lab: ConfinedLab, options: SeedOptions): SeedImplementation {
   const tripwire = new Tripwire();
+  // Incarnations usually sit in a slot on their context (see IncarnationSlot); this map holds those of
+  // a context whose slot another seed's implementation took first.
   const incarnations = new WeakMap<Context, Incarnation>();
   const outside = OUTSIDE;
   let testInstance: Record<string, unknown> | null = null;
@@ -107,10 +138,13 @@ export function confinedImplementation(lab: ConfinedLab, options: SeedOptions): 
   };
 
   const forNode = (ctx: Context): Incarnation => {
+    const slot = IncarnationSlot.of(ctx);
+    if (slot !== undefined && slot.tripwire === tripwire) return slot;
     const known = incarnations.get(ctx);
     if (known !== undefined) return known;
-    const incarnation = { exports: lab.instantiate(new NodeWorld(ctx, tripwire, options.echo)), ctx: new GuestContext(ctx, tripwire) };
-    incarnations.set(ctx, incarnation);
+    const incarnation: Incarnation = { exports: lab.instantiate(new NodeWorld(ctx, tripwire, options.echo)), ctx: new GuestContext(ctx, tripwire), tripwire };
+    if (slot === undefined && Object.isExtensible(ctx)) IncarnationSlot.keep(ctx, incarnation);
+    else incarnations.set(ctx, incarnation);
     return incarnation;
   };
 
@@ -119,16 +153,18 @@ export function confinedImplementation(lab: ConfinedLab, options: SeedOptions): 
     if (kind === "class") {
       impl[name] = function ConfinedClass(...args: unknown[]): unknown {
         const Class = forTest()[name] as new (...a: unknown[]) => unknown;
-        return Reflect.construct(Class, args.map((a) => guestArgument(a, tripwire, outside)));
+        return Reflect.construct(Class, guestArguments(args, 0, tripwire, outside));
       };
     } else {
       impl[name] = function confinedFunction(...args: unknown[]): unknown {
-        const [first, ...rest] = args;
+        const first = args[0];
         if (first instanceof Context) {
           const node = forNode(first);
-          return (node.exports[name] as (...a: unknown[]) => unknown)(node.ctx, ...rest.map((a) => guestArgument(a, tripwire, first)));
+          const guest = guestArguments(args, 1, tripwire, first);
+          guest[0] = node.ctx;
+          return (node.exports[name] as (...a: unknown[]) => unknown)(...guest);
         }
-        return (forTest()[name] as (...a: unknown[]) => unknown)(...args.map((a) => guestArgument(a, tripwire, outside)));
+        return (forTest()[name] as (...a: unknown[]) => unknown)(...guestArguments(args, 0, tripwire, outside));
       };
     }
   }

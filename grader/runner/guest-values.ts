@@ -22,6 +22,20 @@ export function guestArgument(value: unknown, tripwire: Tripwire, where: Locator
   return new StandIns(tripwire, where).of(value, 0);
 }
 
+/**
+ * The stand-ins of a call's arguments from index `from` on (those before it are left undefined, for
+ * the caller to fill), made in one conversion: what two arguments share stays shared.
+ */
+export function guestArguments(args: readonly unknown[], from: number, tripwire: Tripwire, where: Locator): unknown[] {
+  const guest: unknown[] = new Array(args.length);
+  let standIns: StandIns | undefined;
+  for (let i = from; i < args.length; i++) {
+    const value = args[i];
+    guest[i] = value === null || (typeof value !== "object" && typeof value !== "function") ? value : (standIns ??= new StandIns(tripwire, where)).of(value, 0);
+  }
+  return guest;
+}
+
 /** One conversion: remembers what it made, so shared and circular parts stay shared. */
 class StandIns {
   private readonly made = new Map<object, unknown>();
