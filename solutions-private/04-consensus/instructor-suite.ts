@@ -18,10 +18,9 @@ import { faultSchedule } from "../../grader/sim/fault-generators.js";
 import type { Random } from "../../grader/sim/random.js";
 import type { Adversary, Simulation } from "../../grader/sim/simulation.js";
 import type { LabTest, TestContext } from "../../grader/runner/suite.js";
-import { quietAfter, scheduleAdversity } from "../../grader/suites/shared/adversity.js";
 import { manyInstances, randomInputs, type Instance } from "../../grader/suites/04-consensus/ben-or-tests.js";
 import type { Lab4 } from "../../grader/suites/04-consensus/interface.js";
-import { GST_BOUND_MS, SMALL, runUntilDecided, scriptedTest } from "../../grader/suites/04-consensus/paxos-tests.js";
+import { GST_BOUND_MS, SMALL, randomFaultsRun, runUntilDecided, scriptedTest } from "../../grader/suites/04-consensus/paxos-tests.js";
 import { explained, paxosWorld } from "../../grader/suites/04-consensus/paxos-world.js";
 
 const SEVEN = ["n1", "n2", "n3", "n4", "n5", "n6", "n7"];
@@ -80,24 +79,7 @@ export const instructorTests: LabTest<Lab4>[] = [
     run(impl, t) {
       const faults = faultSchedule({ nodes: SEVEN, crashable: SEVEN, horizonMs: 2500, maxEpisodes: 8, maxDurationMs: 800, kinds: ["crash-restart", "bad-network", "one-way", "pause"] });
       t.withGeneratedFaults(faults, (schedule) =>
-        explained((observe) => {
-          const values = new Map(SEVEN.map((n) => [n, `v-${n}`] as const));
-          const w = paxosWorld(impl, t, {
-            roles: { proposers: SEVEN, acceptors: SEVEN, learners: SEVEN },
-            network: { loss: 0.05, duplicate: 0.3, latency: { kind: "uniform", minMs: 1, maxMs: 60 } },
-            reproposeOnRestart: values,
-            observe,
-          });
-          const starts = w.sim.stream("proposals");
-          for (const n of SEVEN) w.propose(n, values.get(n) as string, Math.floor(starts.next() * 600));
-          const settleAt = quietAfter(schedule, 2500);
-          scheduleAdversity(w.sim, { faults: schedule, settleAt });
-          w.sim.start();
-          runUntilDecided(w, t, SEVEN, settleAt + 6000, `6000ms after the network healed and every node was up at t=${settleAt}ms`, {
-            figure: "time for every node to decide after the network healed and every node was up",
-            from: settleAt,
-          });
-        }),
+        randomFaultsRun(impl, t, schedule, { nodes: SEVEN, network: { loss: 0.05, duplicate: 0.3, latency: { kind: "uniform", minMs: 1, maxMs: 60 } }, startsWithinMs: 600, quietMs: 2500 }),
       );
     },
   },

@@ -19,6 +19,7 @@ import { readZip } from "../../grader/instructor/zip.js";
 import { findLab, type LabEntry } from "../../grader/suites/index.js";
 import { makeSubmissions } from "./make-submissions.js";
 
+// Skipped unless asked for: it needs the network and takes minutes (see the comment at the top).
 describe.skipIf(process.env.DS_COURSE_SETUP_TEST !== "1")("setup.sh on a fresh image (DS_COURSE_SETUP_TEST=1)", () => {
   it("installs Node 24 from the npm registry and the dependencies; run_autograder then grades with it", () => {
     const root = mkdtempSync(join(tmpdir(), "gradescope-setup-"));

@@ -6,7 +6,7 @@
 import type { Json, NodeId } from "../../sim/api.js";
 import { faultSchedule } from "../../sim/fault-generators.js";
 import type { FaultSchedule } from "../../sim/faults.js";
-import type { Adversary, Chooser } from "../../sim/simulation.js";
+import type { Adversary, Chooser, SimulationOptions } from "../../sim/simulation.js";
 import { afterPrefix, explore, findCycle, pumpLoop, type ExplorerFaults } from "../../explore/explorer.js";
 import { formatSchedule, noteSearch, searchFigures, violationError } from "../../explore/report.js";
 import type { HandoutStatement, LabTest, TestContext } from "../../runner/suite.js";
@@ -22,7 +22,6 @@ const P1_LEARNS: PaxosRoles = { ...SMALL, learners: ["p1"] };
 const P2_LEARNS: PaxosRoles = { ...SMALL, learners: ["p2"] };
 const THREE_PROPOSERS: PaxosRoles = { proposers: ["p1", "p2", "p3"], acceptors: ["a1", "a2", "a3"], learners: ["p1"] };
 const FIVE = ["n1", "n2", "n3", "n4", "n5"];
-const ALL_FIVE: PaxosRoles = { proposers: FIVE, acceptors: FIVE, learners: FIVE };
 
 interface ExplorerScenario {
   roles: PaxosRoles;
@@ -315,28 +314,38 @@ export const paxosTests: LabTest<Lab4>[] = [
     run(impl, t) {
       const faults = faultSchedule({ nodes: FIVE, crashable: FIVE, horizonMs: 3000, maxEpisodes: 6, kinds: ["partition", "one-way", "bad-network", "pause", "crash-restart"] });
       t.withGeneratedFaults(faults, (schedule) =>
-        explained((observe) => {
-          const values = new Map(FIVE.map((n) => [n, `v-${n}`] as const));
-          const w = paxosWorld(impl, t, {
-            roles: ALL_FIVE,
-            network: { loss: 0.1, duplicate: 0.1, latency: { kind: "uniform", minMs: 1, maxMs: 40 } },
-            reproposeOnRestart: values,
-            observe,
-          });
-          const starts = w.sim.stream("proposals");
-          for (const n of FIVE) w.propose(n, values.get(n) as string, Math.floor(starts.next() * 1000));
-          const settleAt = quietAfter(schedule, 3000);
-          scheduleAdversity(w.sim, { faults: schedule, settleAt });
-          w.sim.start();
-          runUntilDecided(w, t, FIVE, settleAt + 6000, `6000ms after the network healed and every node was up at t=${settleAt}ms`, {
-            figure: "time for every node to decide after the network healed and every node was up",
-            from: settleAt,
-          });
-        }),
+        randomFaultsRun(impl, t, schedule, { nodes: FIVE, network: { loss: 0.1, duplicate: 0.1, latency: { kind: "uniform", minMs: 1, maxMs: 40 } }, startsWithinMs: 1000, quietMs: 3000 }),
       );
     },
   },
 ];
+
+/**
+ * A random-fault Paxos run where every node plays every role and proposes its own value: proposals
+ * start at random times, the generated `schedule` is played, and every node must decide within 6 s
+ * of the network healing with every node up (also used by the instructor-only tests).
+ */
+export function randomFaultsRun(
+  impl: Lab4,
+  t: TestContext,
+  schedule: FaultSchedule,
+  options: { nodes: NodeId[]; network: NonNullable<SimulationOptions["network"]>; startsWithinMs: number; quietMs: number },
+): void {
+  const { nodes } = options;
+  explained((observe) => {
+    const values = new Map(nodes.map((n) => [n, `v-${n}`] as const));
+    const w = paxosWorld(impl, t, { roles: { proposers: nodes, acceptors: nodes, learners: nodes }, network: options.network, reproposeOnRestart: values, observe });
+    const starts = w.sim.stream("proposals");
+    for (const n of nodes) w.propose(n, values.get(n) as string, Math.floor(starts.next() * options.startsWithinMs));
+    const settleAt = quietAfter(schedule, options.quietMs);
+    scheduleAdversity(w.sim, { faults: schedule, settleAt });
+    w.sim.start();
+    runUntilDecided(w, t, nodes, settleAt + 6000, `6000ms after the network healed and every node was up at t=${settleAt}ms`, {
+      figure: "time for every node to decide after the network healed and every node was up",
+      from: settleAt,
+    });
+  });
+}
 
 /** After GST, a value must be chosen within this long. */
 export const GST_BOUND_MS = 3000;
